@@ -1,0 +1,52 @@
+"""Flask commands — thin wrappers on services: `flask seed`, `flask demo`, `flask setup`."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("seed")
+    def seed_command():
+        """Load the reference data (regions, zones, trades, parks, schools) where tables are empty."""
+        from matchmaker.services import seed
+        started = time.perf_counter()
+        loaded = seed.load_all(Path(current_app.config["SEED_DIR"]))
+        click.echo(f"loaded {loaded} in {time.perf_counter() - started:.1f}s")
+        click.echo(json.dumps(seed.seed_counts(), ensure_ascii=False, default=str))
+
+    @app.cli.command("demo")
+    @click.option("--workers", default=200, show_default=True, help="Workers to generate.")
+    @click.option("--vacancies", default=None, type=int, help="Vacancies (default: workers / 10, at least 30).")
+    @click.option("--seed", "random_seed", default=7, show_default=True, help="Random seed (reproducible).")
+    def demo_command(workers, vacancies, random_seed):
+        """Generate a reproducible demo province and print the demo accounts."""
+        from matchmaker.services import demo
+        started = time.perf_counter()
+        report = demo.build_demo(workers, vacancies, random_seed)
+        click.echo(f"demo built in {time.perf_counter() - started:.1f}s: {report['counts']}")
+        click.echo("demo accounts (password for all: " + demo.DEMO_PASSWORD + "):")
+        for role, login, org in report["accounts"]:
+            click.echo(f"  {role:12} {login:24} {org}")
+
+    @app.cli.command("setup")
+    @click.option("--workers", default=200, show_default=True)
+    def setup_command(workers):
+        """Create or upgrade the database, load the seed, and load the demo if the database has none."""
+        from flask_migrate import upgrade
+
+        from matchmaker.services import demo, seed
+        upgrade()
+        click.echo(f"seed: {seed.load_all(Path(current_app.config['SEED_DIR']))}")
+        if demo.has_demo():
+            click.echo("demo data already present")
+        else:
+            report = demo.build_demo(workers, None, 7)
+            click.echo(f"demo: {report['counts']}")
+            for role, login, org in report["accounts"]:
+                click.echo(f"  {role:12} {login:24} {org}")
+            click.echo("password for all demo accounts: " + demo.DEMO_PASSWORD)

@@ -1,0 +1,44 @@
+"""Region look-ups for the cascading selector (市 → 县 → 镇 → 村) and search by name or pinyin."""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from flask_babel import gettext as _
+
+from matchmaker.extensions import db
+from matchmaker.models import Region
+from matchmaker.services.errors import NotFound
+
+
+def by_code(code: str) -> Region:
+    region = db.session.scalar(select(Region).where(Region.code == code))
+    if region is None:
+        raise NotFound(_("找不到该地区。"))
+    return region
+
+
+def children(code: str | None) -> list[Region]:
+    if not code:
+        parent_ids = select(Region.id).where(Region.level == "province")
+    else:
+        parent_ids = select(Region.id).where(Region.code == code)
+    return list(db.session.scalars(select(Region).where(Region.parent_id.in_(parent_ids)).order_by(Region.code)))
+
+
+def search(text: str, level: str | None = None, limit: int = 20) -> list[Region]:
+    text = (text or "").strip().lower()
+    if not text:
+        return []
+    query = select(Region).where(or_(Region.name.contains(text), Region.pinyin.contains(text)))
+    if level:
+        query = query.where(Region.level == level)
+    return list(db.session.scalars(query.order_by(Region.level, Region.code).limit(limit)))
+
+
+def path(region: Region) -> list[Region]:
+    """From the province down to this region."""
+    chain = []
+    while region is not None:
+        chain.append(region)
+        region = region.parent
+    return chain[::-1]

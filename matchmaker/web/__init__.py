@@ -1,0 +1,67 @@
+"""Web layer: blueprints by role, plus auth, public pages and region look-ups. Routes stay thin."""
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from matchmaker.extensions import login_manager
+from matchmaker.services.errors import DomainError, Forbidden, NotFound
+from matchmaker.web.labels import label
+from matchmaker.web.security import add_security_headers
+
+
+def register_web(app: Flask) -> None:
+    from matchmaker.services.accounts import load_session_user
+    from matchmaker.web import auth, bureau, enterprise, public, regions, school, seeker, village
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.user_loader(load_session_user)
+
+    for module in (public, auth, regions, enterprise, village, school, seeker, bureau):
+        app.register_blueprint(module.bp)
+
+    from flask_babel import get_locale
+    app.jinja_env.globals["label"] = label
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters["zip"] = lambda first, *others: zip(first, *others)
+    add_security_headers(app)
+    _register_errors(app)
+
+
+def _error_page(status: int, message: str):
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(NotFound)
+    @app.errorhandler(404)
+    def not_found(e):
+        return _error_page(404, getattr(e, "message", None) or _("页面不存在。"))
+
+    @app.errorhandler(Forbidden)
+    @app.errorhandler(403)
+    def forbidden(e):
+        return _error_page(403, getattr(e, "message", None) or _("您无权访问此页面。"))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return _error_page(400, _("表单已过期，请返回刷新页面后重新提交。"))
+
+    @app.errorhandler(429)
+    def too_many(e):
+        return _error_page(429, _("尝试次数过多，请稍后再试。"))
+
+    @app.errorhandler(405)
+    def not_allowed(e):
+        return _error_page(405, _("不支持该操作。"))
+
+    @app.errorhandler(DomainError)
+    def domain_error(e):
+        return _error_page(400, e.message)
+
+    @app.errorhandler(500)
+    def server_error(e):
+        app.logger.exception("unhandled error on %s", request.path)
+        return _error_page(500, _("系统出现问题，请稍后再试。我们已记录此错误。"))

@@ -1,0 +1,86 @@
+"""Sign in, sign up (job seekers), sign out, password change, accepting a staff invitation."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from matchmaker.extensions import limiter
+from matchmaker.services import accounts
+from matchmaker.services.errors import DomainError
+from matchmaker.web.forms import AcceptInvitationForm, LoginForm, PasswordForm, SignUpForm, show_error
+from matchmaker.web.nav import home_for, safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.login.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or home_for(user))
+        flash(_("手机号/用户名或密码不正确。"), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.sign_up_seeker(form.phone.data, form.password.data, form.display_name.data)
+        except DomainError as e:
+            show_error(form, e)
+        else:
+            login_user(user)
+            flash(_("注册成功，欢迎使用！"), "success")
+            return redirect(home_for(user))
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    accounts.sign_out_everywhere(current_user._get_current_object())
+    logout_user()
+    flash(_("您已退出登录。"), "success")
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(user, form.current.data, form.new.data)
+        except DomainError as e:
+            show_error(form, e)
+        else:
+            login_user(user)  # this session carries the new session version; all others end
+            flash(_("密码已修改，其他设备上的登录已失效。"), "success")
+            return redirect(home_for(user))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invitation(token):
+    invitation = accounts.find_invitation(token)
+    form = AcceptInvitationForm(display_name=invitation.display_name)
+    if form.validate_on_submit():
+        try:
+            user = accounts.accept_invitation(token, form.login.data, form.password.data, form.display_name.data)
+        except DomainError as e:
+            show_error(form, e)
+        else:
+            login_user(user)
+            flash(_("账号已创建。"), "success")
+            return redirect(home_for(user))
+    return render_template("auth/invite.html", form=form, invitation=invitation)

@@ -1,0 +1,39 @@
+"""Forms shared across blueprints, and the one way a service's DomainError reaches a form."""
+from flask import flash
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from matchmaker.services.errors import DomainError
+
+
+def show_error(form: FlaskForm, error: DomainError) -> None:
+    """Put the message beside the field it is about, or at the top of the page."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        flash(error.message, "error")
+
+
+class LoginForm(FlaskForm):
+    login = StringField(_l("手机号或用户名"), validators=[DataRequired(_l("请填写手机号或用户名。")), Length(max=64)])
+    password = PasswordField(_l("密码"), validators=[DataRequired(_l("请填写密码。"))])
+
+
+class SignUpForm(FlaskForm):
+    phone = StringField(_l("手机号"), validators=[DataRequired(_l("请填写手机号。"))])
+    display_name = StringField(_l("称呼"), validators=[DataRequired(_l("请填写称呼。")), Length(max=60)])
+    password = PasswordField(_l("密码（至少 8 位）"), validators=[DataRequired(_l("请设置密码。"))])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请填写当前密码。"))])
+    new = PasswordField(_l("新密码（至少 8 位）"), validators=[DataRequired(_l("请填写新密码。"))])
+
+
+class AcceptInvitationForm(FlaskForm):
+    login = StringField(_l("用户名"), validators=[DataRequired(_l("请设置用户名。"))])
+    display_name = StringField(_l("姓名"), validators=[DataRequired(_l("请填写姓名。")), Length(max=60)])
+    password = PasswordField(_l("密码（至少 8 位）"), validators=[DataRequired(_l("请设置密码。"))])
