@@ -19,10 +19,12 @@ class Region(db.Model):
         CheckConstraint("zone IS NULL OR level = 'county'", name="zone_on_county"),
         CheckConstraint("longitude IS NULL OR (longitude BETWEEN -180 AND 180)", name="lon"),
         CheckConstraint("latitude IS NULL OR (latitude BETWEEN -90 AND 90)", name="lat"),
+        # Dongguan and Zhongshan have no counties: their one county-level unit shares the city's code.
+        UniqueConstraint("code", "level"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(12), unique=True)
+    code: Mapped[str] = mapped_column(String(12), index=True)
     name: Mapped[str] = mapped_column(String(80))
     level: Mapped[str] = mapped_column(String(10), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)

@@ -44,7 +44,7 @@ def bureau_landing(actor: User) -> dict:
     workers_by_zone = dict(db.session.execute(
         select(county.zone, func.count(Worker.id))
         .join(home, Worker.home_region_id == home.id)
-        .join(county, county.code == func.substr(home.code, 1, 6))
+        .join(county, (county.code == func.substr(home.code, 1, 6)) & (county.level == "county"))
         .where(home.code.like(prefix)).group_by(county.zone)).all())
     village_region = aliased(Region)
     pending_pairings = db.session.scalar(

@@ -10,18 +10,19 @@ from matchmaker.models import Region
 from matchmaker.services.errors import NotFound
 
 
-def by_code(code: str) -> Region:
-    region = db.session.scalar(select(Region).where(Region.code == code))
+def by_code(code: str, level: str) -> Region:
+    region = db.session.scalar(select(Region).where(Region.code == code, Region.level == level))
     if region is None:
         raise NotFound(_("找不到该地区。"))
     return region
 
 
-def children(code: str | None) -> list[Region]:
+def children(code: str | None, level: str | None) -> list[Region]:
+    """The regions one level below (code, level); the cities when no code is given."""
     if not code:
         parent_ids = select(Region.id).where(Region.level == "province")
     else:
-        parent_ids = select(Region.id).where(Region.code == code)
+        parent_ids = select(Region.id).where(Region.code == code, Region.level == level)
     return list(db.session.scalars(select(Region).where(Region.parent_id.in_(parent_ids)).order_by(Region.code)))
 
 

@@ -13,9 +13,11 @@ from sqlalchemy import func, insert, select
 from matchmaker.extensions import db
 from matchmaker.models import Park, PolicySetting, Region, School, Trade, TradeAlias
 
-REGION_FILES = (("province", "regions/province.csv", None), ("city", "regions/cities.csv", None),
-                ("county", "regions/counties.csv", "city_code"), ("town", "regions/towns.csv", "county_code"),
-                ("village", "regions/villages.csv", "town_code"))
+# (level, file, column holding the parent's code, the parent's level)
+REGION_FILES = (("province", "regions/province.csv", None, None), ("city", "regions/cities.csv", None, "province"),
+                ("county", "regions/counties.csv", "city_code", "city"),
+                ("town", "regions/towns.csv", "county_code", "county"),
+                ("village", "regions/villages.csv", "town_code", "town"))
 
 
 def read_csv(seed_dir: Path, name: str) -> list[dict]:
@@ -42,14 +44,12 @@ def _codes_to_ids(model, level_filter=None) -> dict[str, int]:
 
 def load_regions(seed_dir: Path) -> dict[str, int]:
     counts = {}
-    for level, filename, parent_col in REGION_FILES:
-        parents = _codes_to_ids(Region)
-        province_id = next(iter(_codes_to_ids(Region, Region.level == "province").values()), None)
+    for level, filename, parent_col, parent_level in REGION_FILES:
+        parents = _codes_to_ids(Region, Region.level == parent_level) if parent_level else {}
+        province_id = next(iter(parents.values()), None)
         rows = []
         for r in read_csv(seed_dir, filename):
-            if level == "province":
-                parent_id = None
-            elif level == "city":
+            if parent_col is None:
                 parent_id = province_id
             else:
                 parent_id = parents[r[parent_col]]

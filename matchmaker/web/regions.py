@@ -13,7 +13,7 @@ def _row(r):
 
 @bp.route("/children")
 def children():
-    return {"items": [_row(r) for r in regions.children(request.args.get("code"))]}
+    return {"items": [_row(r) for r in regions.children(request.args.get("code"), request.args.get("level"))]}
 
 
 @bp.route("/search")

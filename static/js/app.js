@@ -22,10 +22,10 @@
     box.appendChild(search);
     box.appendChild(results);
 
-    function addLevel(parentCode, depth) {
+    function addLevel(parentCode, depth, parentLevel) {
       while (selects.length > depth) { box.removeChild(selects.pop()); }
       if (depth > wanted) { return Promise.resolve(); }
-      var url = box.dataset.childrenUrl + (parentCode ? "?code=" + encodeURIComponent(parentCode) : "");
+      var url = box.dataset.childrenUrl + (parentCode ? "?code=" + encodeURIComponent(parentCode) + "&level=" + parentLevel : "");
       return fetchJSON(url).then(function (data) {
         var sel = document.createElement("select");
         sel.setAttribute("aria-label", box.dataset.placeholder);
@@ -40,7 +40,7 @@
         sel.addEventListener("change", function () {
           var level = sel.selectedOptions[0] && sel.selectedOptions[0].dataset.level;
           target.value = level === box.dataset.level ? sel.value : "";
-          if (sel.value && ORDER.indexOf(level) < wanted) { addLevel(sel.value, depth + 1); }
+          if (sel.value && ORDER.indexOf(level) < wanted) { addLevel(sel.value, depth + 1, level); }
           else { addLevel(null, depth + 1); }
         });
         box.appendChild(sel);

@@ -40,7 +40,7 @@ def test_region_cascade_lists_children_and_finds_by_pinyin(world, client):
     db.session.commit()
     cities = client.get("/regions/children").get_json()["items"]
     assert {c["name"] for c in cities} == {"梅州市", "惠州市"}
-    counties = client.get("/regions/children?code=441400").get_json()["items"]
+    counties = client.get("/regions/children?code=441400&level=city").get_json()["items"]
     assert [c["code"] for c in counties] == ["441424"]
     found = client.get("/regions/search?q=wuhua&level=county").get_json()["items"]
     assert found[0]["code"] == "441424" and "梅州市" in found[0]["path"]

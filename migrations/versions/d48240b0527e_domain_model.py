@@ -1,8 +1,8 @@
 """domain model
 
-Revision ID: 7dc4371d5eed
+Revision ID: d48240b0527e
 Revises: 
-Create Date: 2026-11-24 10:12:42.079179
+Create Date: 2026-11-24 10:15:18.769481
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '7dc4371d5eed'
+revision = 'd48240b0527e'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -36,9 +36,10 @@ def upgrade():
     sa.CheckConstraint('longitude IS NULL OR (longitude BETWEEN -180 AND 180)', name=op.f('ck_region_lon')),
     sa.ForeignKeyConstraint(['parent_id'], ['region.id'], name=op.f('fk_region_parent_id_region')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_region')),
-    sa.UniqueConstraint('code', name=op.f('uq_region_code'))
+    sa.UniqueConstraint('code', 'level', name=op.f('uq_region_code_level'))
     )
     with op.batch_alter_table('region', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_region_code'), ['code'], unique=False)
         batch_op.create_index(batch_op.f('ix_region_level'), ['level'], unique=False)
         batch_op.create_index(batch_op.f('ix_region_parent_id'), ['parent_id'], unique=False)
 
@@ -754,6 +755,7 @@ def downgrade():
     with op.batch_alter_table('region', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_region_parent_id'))
         batch_op.drop_index(batch_op.f('ix_region_level'))
+        batch_op.drop_index(batch_op.f('ix_region_code'))
 
     op.drop_table('region')
     # ### end Alembic commands ###
