@@ -41,6 +41,7 @@ class Placement(db.Model):
     worker: Mapped[Worker] = relationship()
     vacancy: Mapped[Vacancy] = relationship()
     enterprise: Mapped[Enterprise] = relationship()
+    referral = relationship("Referral")
     follow_ups: Mapped[list[FollowUp]] = relationship(back_populates="placement", cascade="all, delete-orphan",
                                                       order_by="FollowUp.due_month")
 

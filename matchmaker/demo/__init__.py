@@ -1,0 +1,1 @@
+"""Synthetic demo data: a pure generator (population.py) shared by the database demo and the benchmarks."""
