@@ -34,7 +34,9 @@ def app(tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "PII_KEYS": "uCDyw0dF3vhjQb4Ue2SMJtq3Dm4r0zkM9cT6BvZ1y0c=",
         "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
+        # Rate limiting stays on (Flask-Limiter's switch is process-wide); tests that need it tighten the limit.
+        "RATELIMIT_ENABLED": True,
+        "LOGIN_RATE_LIMIT": "10000/minute",
         "SERVER_NAME": "localhost",
     })
     app.test_client_class = FreshContextClient

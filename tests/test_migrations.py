@@ -35,10 +35,11 @@ def _scratch_databases(tmp_path):
 def test_upgrade_downgrade_upgrade_and_no_drift(tmp_path):
     ran = []
     for dialect, url, _ in _scratch_databases(tmp_path):
-        # Extensions are process-wide objects (Flask-Limiter keeps its on/off switch on itself): this second
-        # app must not switch rate limiting on for the rest of the suite.
+        # Extensions are process-wide objects (Flask-Limiter keeps its on/off switch and storage on itself):
+        # this second app must be configured like the suite's own.
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x", "TESTING": True,
-                          "RATELIMIT_ENABLED": False, "PII_KEYS": "uCDyw0dF3vhjQb4Ue2SMJtq3Dm4r0zkM9cT6BvZ1y0c="})
+                          "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "10000/minute",
+                          "PII_KEYS": "uCDyw0dF3vhjQb4Ue2SMJtq3Dm4r0zkM9cT6BvZ1y0c="})
         with app.app_context():
             upgrade()
             tables = set(inspect(db.engine).get_table_names())
