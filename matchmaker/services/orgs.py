@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.models import Enterprise, Park, Region, School, User, Village
@@ -82,8 +82,8 @@ def register_school(actor: User, name: str, kind: str, county_code: str, special
     return school
 
 
-def organisations_in_region(actor: User, limit: int = 50) -> dict[str, list]:
-    """The enterprises, villages and schools a bureau oversees (newest first)."""
+def organisations_in_region(actor: User, limit: int = 10) -> dict[str, list]:
+    """The newest enterprises, villages and schools a bureau oversees, and how many there are of each."""
     if actor.role != "bureau":
         raise Forbidden(_("仅人社部门可查看。"))
     prefix = region_prefix(actor.region) + "%"
@@ -93,4 +93,9 @@ def organisations_in_region(actor: User, limit: int = 50) -> dict[str, list]:
                                   .where(Region.code.like(prefix)).order_by(Village.id.desc()).limit(limit))
     schools = db.session.scalars(select(School).join(Region, School.county_id == Region.id)
                                  .where(Region.code.like(prefix)).order_by(School.id.desc()).limit(limit))
-    return {"enterprises": list(enterprises), "villages": list(villages), "schools": list(schools)}
+    totals = {
+        f"{name}_total": db.session.scalar(select(func.count(model.id)).join(Region, column == Region.id)
+                                           .where(Region.code.like(prefix)))
+        for name, model, column in (("enterprises", Enterprise, Enterprise.county_id),
+                                    ("villages", Village, Village.region_id), ("schools", School, School.county_id))}
+    return {"enterprises": list(enterprises), "villages": list(villages), "schools": list(schools), **totals}
