@@ -148,14 +148,14 @@ def _workers(rng, n: int, villages: dict, trade_index: np.ndarray, trade_p: np.n
     k = int(ptr[-1])
     w["skill_ptr"], w["skill_trade"] = ptr, rng.choice(trade_index, size=k, p=trade_p).astype(np.int32)
     w["skill_level"] = rng.choice(np.arange(1, 6), size=k, p=[0.4, 0.3, 0.18, 0.09, 0.03]).astype(np.int8)
-    # A worker does not list the same trade twice: later duplicates are dropped by the loaders, but keep the
-    # generator clean too — nudge a duplicate to the neighbouring trade.
+    # A worker does not list the same trade twice: keep the first of any repeat.
     owner = np.repeat(np.arange(n), np.diff(ptr))
-    key = owner.astype(np.int64) * 100_000 + w["skill_trade"]
-    _, first = np.unique(key, return_index=True)
-    dup = np.ones(k, dtype=bool)
-    dup[first] = False
-    w["skill_trade"][dup] = trade_index[(np.searchsorted(trade_index, w["skill_trade"][dup]) + 1) % len(trade_index)]
+    _, first = np.unique(owner.astype(np.int64) * 100_000 + w["skill_trade"], return_index=True)
+    keep = np.zeros(k, dtype=bool)
+    keep[first] = True
+    owner, w["skill_trade"], w["skill_level"] = owner[keep], w["skill_trade"][keep], w["skill_level"][keep]
+    ptr = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=n))]).astype(np.int64)
+    w["skill_ptr"], k = ptr, int(keep.sum())
     has_cert = rng.random(k) < 0.35
     cert_counts = np.bincount(owner[has_cert], minlength=n)
     w["cert_ptr"] = np.concatenate([[0], np.cumsum(cert_counts)])
