@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from matchmaker import create_app
 from matchmaker.extensions import db
+from matchmaker.services import matching
 from tests import factories
 
 
@@ -65,6 +66,7 @@ def _clean(app):
         db.session.rollback()
         _empty_all_tables()
         db.session.remove()
+        matching.reset()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """All models, by domain. Import from here: `from matchmaker.models import Worker`."""
 from matchmaker.models.audit import AuditEntry
+from matchmaker.models.changes import MatchingChange
 from matchmaker.models.orgs import Enterprise, School, Village
 from matchmaker.models.pairings import Pairing, PairingActivity
 from matchmaker.models.placements import FollowUp, Placement
@@ -12,7 +13,7 @@ from matchmaker.models.vacancies import Vacancy, VacancyTrade
 from matchmaker.models.workers import Certificate, TrainingRecord, WantedTrade, Worker, WorkerSkill
 
 __all__ = [
-    "AuditEntry", "Certificate", "Enterprise", "FollowUp", "Invitation", "KpiTarget", "OrderClass",
+    "AuditEntry", "Certificate", "Enterprise", "FollowUp", "Invitation", "KpiTarget", "MatchingChange", "OrderClass",
     "OrderClassStudent", "Pairing", "PairingActivity", "Park", "ParkSchoolLink", "Placement", "PolicySetting",
     "Referral", "ReferralStep", "Region", "School", "Trade", "TradeAlias", "TrainingRecord", "User", "Vacancy",
     "VacancyTrade", "Village", "WantedTrade", "Worker", "WorkerSkill",

@@ -16,7 +16,7 @@ from matchmaker.models import (Certificate, Enterprise, FollowUp, OrderClass, Or
                                School, Trade, TrainingRecord, User, Vacancy, VacancyTrade, Village, Worker,
                                WorkerSkill)
 from matchmaker.models.workers import RADII
-from matchmaker.services import pii
+from matchmaker.services import matching, pii
 from matchmaker.services.accounts import hash_password
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -273,5 +273,6 @@ def build_demo(n_workers: int = 200, n_vacancies: int | None = None, seed: int =
     accounts, orgs = _accounts(rnd, pop, enterprise_ids, worker_ids)
     counts = {"workers": n_workers, "vacancies": n_vacancies, "enterprises": len(enterprise_ids),
               "villages": len(village_org_ids), **_relations(rnd, orgs)}
+    matching.note_change("rebuild")
     db.session.commit()
     return {"counts": counts, "accounts": accounts}

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from matchmaker.extensions import db
 from matchmaker.models import User, Village, Worker
 from matchmaker.models.workers import RADII
-from matchmaker.services import audit, pii
+from matchmaker.services import audit, matching, pii
 from matchmaker.services.accounts import normalise_phone
 from matchmaker.services.errors import DomainError
 from matchmaker.services.identity import check_id_number
@@ -88,6 +88,7 @@ def add_to_ledger(actor: User, village: Village, entry: LedgerEntry) -> Worker:
         db.session.rollback()
         raise DomainError(_("该身份证号已登记。"), "id_number") from None
     audit.record(actor, "worker.create", "worker", worker.id, village_id=village.id)
+    matching.note_change("worker", worker.id)
     db.session.commit()
     return worker
 

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from matchmaker.extensions import login_manager
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.web.labels import label
+from matchmaker.web.reasons import render_reason
 from matchmaker.web.security import add_security_headers
 
 
@@ -25,6 +26,7 @@ def register_web(app: Flask) -> None:
     from flask_babel import get_locale
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["reason"] = render_reason
     app.jinja_env.filters["zip"] = lambda first, *others: zip(first, *others)
     add_security_headers(app)
     _register_errors(app)

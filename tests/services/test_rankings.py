@@ -1,0 +1,78 @@
+"""Rankings through the engine, as the enterprise and the seeker see them, kept fresh by the change log."""
+from datetime import date
+
+import pytest
+
+from matchmaker.extensions import db
+from matchmaker.models import Vacancy, VacancyTrade, WorkerSkill, Certificate
+from matchmaker.services import matching, rankings
+from matchmaker.services.errors import DomainError, Forbidden
+from matchmaker.services.workers import LedgerEntry, add_to_ledger
+from tests.factories import id_number, make_trade
+
+
+@pytest.fixture
+def welding(world):
+    """A welding vacancy of enterprise A near village A, and two workers: a certified welder and a novice."""
+    trade = make_trade("6-18-02-04", "焊工")
+    a = world.a
+    vacancy = Vacancy(enterprise=a.enterprise, title="焊工", site_county=a.county, longitude=115.05,
+                      latitude=24.02, headcount=2, wage_min=5000, wage_max=7000, status="open", age_max=55)
+    vacancy.trades.append(VacancyTrade(trade=trade, min_level=2))
+    db.session.add(vacancy)
+    a.worker.radius = "county"
+    db.session.add_all([WorkerSkill(worker=a.worker, trade=trade, level=3),
+                        Certificate(worker=a.worker, trade=trade, level=3)])
+    db.session.commit()
+    return vacancy
+
+
+def test_candidates_are_ranked_with_the_same_total_as_explain(world, welding):
+    result = rankings.candidates_for(world.a.employer, welding.id, rankings.CandidateFilters())
+    top = result.rows[0]
+    assert top.worker.id == world.a.worker.id
+    assert top.explanation.total == matching.explain(world.a.worker.id, welding.id).total
+    assert top.explanation.skill == 1.0 and top.explanation.training == 1.0
+    assert "holds_certificate" in [key for key, _ in top.explanation.reasons]
+
+
+def test_a_new_ledger_entry_ranks_at_the_next_query_without_a_rebuild(world, welding):
+    rankings.candidates_for(world.a.employer, welding.id, rankings.CandidateFilters())
+    index_before = matching.current().index
+    worker = add_to_ledger(world.a.coordinator, world.a.village,
+                           LedgerEntry(name="新人", id_number=id_number(birth=date(1995, 1, 1), serial=321)))
+    result = rankings.candidates_for(world.a.employer, welding.id, rankings.CandidateFilters())
+    assert worker.id in [r.worker.id for r in result.rows]
+    assert matching.current().index is index_before
+    # Missing data is never agreement: the newcomer has no skills recorded and ranks below the welder.
+    newcomer = next(r for r in result.rows if r.worker.id == worker.id)
+    assert newcomer.explanation.skill == 0 and result.rows[0].worker.id == world.a.worker.id
+
+
+def test_another_enterprise_cannot_see_the_candidates(world, welding):
+    with pytest.raises(Forbidden):  # the published vacancy is public; its candidates are not
+        rankings.candidates_for(world.b.employer, welding.id, rankings.CandidateFilters())
+
+
+def test_a_bad_distance_filter_is_refused_with_a_message(world, welding):
+    with pytest.raises(DomainError) as e:
+        rankings.candidates_for(world.a.employer, welding.id, rankings.CandidateFilters(max_km=-3))
+    assert e.value.field == "max_km"
+
+
+def test_seeker_gets_vacancies_ranked_for_their_record(world, welding):
+    rows = rankings.vacancies_for(world.a.seeker)
+    assert [r.vacancy.id for r in rows] == [welding.id]
+    assert rows[0].explanation.total == matching.explain(world.a.worker.id, welding.id).total
+
+
+def test_pages_show_scores_and_reasons(world, welding, login):
+    page = login(world.a.employer).get(f"/enterprise/vacancies/{welding.id}/candidates").get_data(as_text=True)
+    assert "推荐候选人" in page and "持有" in page and "焊工" in page
+    assert world.a.worker.name not in page  # masked until a referral exists
+    assert world.a.worker.name[0] + "*" in page
+    bad = login(world.a.employer).get(f"/enterprise/vacancies/{welding.id}/candidates?max_km=-1")
+    assert bad.status_code == 200 and "距离应在" in bad.get_data(as_text=True)
+    seeker = login(world.a.seeker).get("/seeker/recommended").get_data(as_text=True)
+    assert "为我推荐" in seeker and "焊工" in seeker and "分" in seeker
+    assert login(world.b.employer).get(f"/enterprise/vacancies/{welding.id}/candidates").status_code == 403
