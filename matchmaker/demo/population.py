@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from matchmaker.ids import CREDIT_ALPHABET, CREDIT_WEIGHTS, ID_CHECK, ID_WEIGHTS
+from matchmaker import ids
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
 
@@ -42,7 +42,6 @@ SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑
 GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玲辉建国红梅兰峰斌波宇浩凯健俊帆鹏飞志文海燕春燕雪琳晨欣佳颖家豪子轩梓涵嘉怡锦荣振邦永康少华国强惠珍")
 INDUSTRIES = ("电子信息", "机械制造", "纺织服装", "家具建材", "新能源", "食品加工", "物流", "酒店餐饮", "家政养老",
               "建筑工程", "汽车零部件", "五金塑料")
-RADIUS_KM = (10.0, 40.0, 100.0, 600.0, np.inf)
 
 
 @dataclass
@@ -75,36 +74,32 @@ def _csr(rng, n: int, counts_p: list[float]) -> np.ndarray:
 
 def id_numbers(rng, area: np.ndarray, birth: np.ndarray, male: np.ndarray) -> np.ndarray:
     """Valid, distinct 18-character ID numbers (GB 11643) for the given areas, birth dates and sexes."""
-    n = len(area)
-    ymd = np.array([d.strftime("%Y%m%d") for d in birth.astype("datetime64[D]").astype(object)]) if n else area
-    seq = rng.integers(0, 500, n) * 2 + male.astype(np.int64)
-    while True:
-        first17 = np.char.add(np.char.add(area.astype("U6"), ymd.astype("U8")), np.char.zfill(seq.astype("U3"), 3))
-        _, first_index, inverse = np.unique(first17, return_index=True, return_inverse=True)
-        dup = np.ones(n, dtype=bool)
-        dup[first_index] = False
+    area_int = area.astype(np.int64)
+    days = birth.astype("datetime64[D]")
+    years = days.astype("datetime64[Y]")
+    months = days.astype("datetime64[M]")
+    ymd = ((years.astype(np.int64) + 1970) * 10000 + (months - years).astype(np.int64) * 100 + 100
+           + (days - months).astype(np.int64) + 1)
+    seq = rng.integers(0, 500, len(area)) * 2 + male.astype(np.int64)  # odd for men, even for women
+    while True:  # re-draw the sequence number of any repeat until every number is distinct
+        _, first = np.unique((area_int * 10**8 + ymd) * 1000 + seq, return_index=True)
+        dup = np.ones(len(area), dtype=bool)
+        dup[first] = False
         if not dup.any():
-            break
+            return ids.id_numbers(area_int, ymd, seq)
         seq[dup] = rng.integers(0, 500, dup.sum()) * 2 + male[dup].astype(np.int64)
-    digits = first17.view("U1").reshape(n, 17).astype(np.int64)
-    check = np.array(list(ID_CHECK))[(digits @ np.array(ID_WEIGHTS)) % 11]
-    return np.char.add(first17, check)
 
 
 def credit_codes(rng, county_codes: np.ndarray) -> np.ndarray:
-    """Valid 统一社会信用代码 (GB 32100): 91 + county code + 9 random characters + check character."""
-    alphabet = np.array(list(CREDIT_ALPHABET))
-    out = []
-    seen = set()
-    for county in county_codes:
-        while True:
-            body = "91" + county + "".join(alphabet[rng.integers(0, 31, 9)])
-            if body not in seen:
-                break
-        seen.add(body)
-        total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(body, CREDIT_WEIGHTS))
-        out.append(body + CREDIT_ALPHABET[(31 - total % 31) % 31])
-    return np.array(out)
+    """Valid, distinct 统一社会信用代码 (GB 32100) of enterprises registered in the given counties."""
+    codes = ids.credit_codes(county_codes.astype(np.int64), rng)
+    while True:
+        _, first = np.unique(codes, return_index=True)
+        dup = np.ones(len(codes), dtype=bool)
+        dup[first] = False
+        if not dup.any():
+            return codes
+        codes[dup] = ids.credit_codes(county_codes[dup].astype(np.int64), rng)
 
 
 def _names(rng, n: int) -> np.ndarray:

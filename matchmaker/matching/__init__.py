@@ -38,6 +38,15 @@ Allocation::
     scores = index.score_matrix(worker_ids, vacancy_ids)         # NaN where a hard filter fails
     allocate(scores, headcounts, min_score=40.0)                  # [(worker_index, vacancy_index, score)]
 
+Plain-record formats (see ``records.py``): ``WorkerRecord(id, birth_date, sex 'M'/'F', status, education 0-5,
+village_code 12 digits, lon, lat, county_code, radius village|county|city|province|anywhere, willing_to_train
+True/False/None, poor_household, no_employed_member, school_id, skills [(code, level 1-5)], certificates
+[(code, level)], trainings [(code, completed)])``; ``VacancyRecord(id, enterprise_id, lon, lat, county_code,
+park_code, required [(code, min_level)] (empty = general labour), headcount, age_min, age_max, min_education,
+training_mode none|train_then_work|work_then_train|order|reserve, housing, reserved_for_paired, status)``.
+Bulk builds take ``WorkerColumns`` / ``VacancyColumns`` (NumPy columns + CSR lists, see ``columns.py``).
+A worker's lon/lat are the home village's: workers of a village share a point, which the index exploits.
+
 Reasons are ``(key, params)``; :data:`REASON_KEYS`, :data:`TEMPLATES` (zh_CN, en) and :func:`format_reason`
 render them. Bad input raises :class:`MatchingInputError` (a ValueError) whose ``field`` names the culprit.
 """

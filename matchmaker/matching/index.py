@@ -11,16 +11,18 @@ Layout (one :class:`MatchIndex` per shard — e.g. one per prefecture city or pe
   classification is one contiguous slice of the inverted index;
 - vacancies: the same, with required trades as tags and sites as places.
 
-Ranking workers for a vacancy (top-k, exact):
+Ranking workers for a vacancy (top-k, exact — equal to a full scan, tested against the naive scorer):
 
-1. the *explicit* candidates — workers with a tag in the medium group of a required trade, order-class
-   students of the enterprise, students of schools linked to the vacancy's park — are scored exactly;
-2. everybody else has S = S₀ (0 for a trade vacancy, 1 for general labour) and a score that depends only on
-   (place, radius kind, class byte); an upper bound per (place, kind) and per class byte gives a bound for all
-   of them. If the k-th explicit score beats it, we are done (the typical trade vacancy: a few ms at 1M);
-   otherwise one vectorised float32 pass computes that bound per worker, keeps those that can still reach
-   the k-th score, and scores only those exactly. The result equals a full exact scan (tested against the
-   naive scorer), ties broken by id.
+0. if the filters leave few workers (reserved vacancy → paired villages, a county, a distance), the workers of
+   the allowed places (slots grouped by place) are all scored exactly;
+1. otherwise the *explicit* candidates — workers with a tag in the medium group of a required trade, order-class
+   students of the enterprise, students of schools linked to the vacancy's park — are bounded per posting from
+   small tables (trade × level × kind, place × radius, class byte); the best postings' owners are scored
+   exactly, which gives a k-th score θ, and then only owners whose bound reaches θ;
+2. everybody else has S = S₀ (0 for a trade vacancy, ``s_general_labour`` for general labour) and a score that
+   depends only on (place, radius kind, class byte); if the best such bound is below θ we are done (the
+   typical trade vacancy); otherwise one vectorised float32 pass computes that bound per worker, keeps those
+   that can still reach the k-th score, and scores only those exactly. Ties are broken by id.
 
 Freshness: ``upsert_worker`` / ``remove_worker`` (and the vacancy twins) tombstone the old slot and append a
 new one; new tags go to a small delta posting list. No rebuild; ``compact()`` folds deltas back (call it when
@@ -360,6 +362,11 @@ class MatchIndex:
     changing the shared :class:`Context`. ``today`` fixes the date ages are computed on (default: today).
     """
 
+    #: score every worker of the allowed places when they are at most this many (or N/20)
+    SMALL_SCAN = 20_000
+    #: prune the explicit candidates by their upper bound when they have more postings than this
+    PRUNE_MIN = 4_000
+
     def __init__(self, catalogue: TradeCatalogue, policy: Policy = DEFAULT_POLICY, context: Context | None = None,
                  today: date | None = None):
         self.cat = catalogue
@@ -399,7 +406,8 @@ class MatchIndex:
     def _init_workers(self, c: WorkerColumns):
         n = len(c)
         cap = n + max(1024, n // 16)
-        self.W = _Growable({"id": np.int64, "pk": np.int32, "tc": np.uint8, "birth": np.int32, "sex": np.int8,
+        self.W = _Growable({"id": np.int64, "pk": np.int32, "tc": np.uint8, "birth": np.int32,
+                            "birth_legal": np.int32, "sex": np.int8,
                             "edu": np.int8, "school": np.int64}, n, cap)
         county = np.where(c.county_code >= 0, c.county_code,
                           np.where(c.village_code >= 0, c.village_code // 1_000_000, -1)).astype(np.int64)
@@ -408,6 +416,7 @@ class MatchIndex:
         W.id[:n] = c.id
         W.pk[:n] = place.astype(np.int64) * 5 + c.radius
         W.birth[:n] = c.birth
+        W.birth_legal[:n] = c.birth - c.sex.astype(np.int32) * self._legal_shift()
         W.sex[:n] = c.sex
         W.edu[:n] = c.education
         W.school[:n] = c.school_id
@@ -439,8 +448,18 @@ class MatchIndex:
         self.WT = _Tags(len(self.cat), n, owner, trade, level, kind)
         self.Wmap = _IdMap(c.id)
         self.school_members: dict[int, set[int]] = {}
+        # slots grouped by home place (built once; slots appended later are kept in a tail list)
+        place_of = (W.pk[:n] // 5).astype(np.int64)
+        self._by_place = np.argsort(place_of, kind="stable").astype(np.int32)
+        self._by_place_ptr = np.zeros(len(self._wplaces.code) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(place_of, minlength=len(self._wplaces.code)), out=self._by_place_ptr[1:])
+        self._tail: list[int] = []
         for slot in np.flatnonzero(c.school_id >= 0):
             self.school_members.setdefault(int(c.school_id[slot]), set()).add(int(slot))
+
+    def _legal_shift(self) -> int:
+        """Women's births shifted so one comparison checks both sexes' legal maximum working age."""
+        return (self.policy.max_working_age_male - self.policy.max_working_age_female) * 10000
 
     @staticmethod
     def _tclass(status, willing, completed_any, poor, no_employed) -> np.ndarray:
@@ -571,7 +590,8 @@ class MatchIndex:
         place = self._wplaces.add(int(c.village_code[0]), float(c.lon[0]), float(c.lat[0]), county, -1)
         completed = bool(len(c.cert_trade)) or bool(c.train_completed.any())
         tc = int(self._tclass(c.status, c.willing, [completed], c.poor, c.no_employed)[0])
-        slot = self.W.append(id=c.id[0], pk=place * 5 + int(c.radius[0]), tc=tc, birth=c.birth[0], sex=c.sex[0],
+        slot = self.W.append(id=c.id[0], pk=place * 5 + int(c.radius[0]), tc=tc, birth=c.birth[0],
+                             birth_legal=int(c.birth[0]) - int(c.sex[0]) * self._legal_shift(), sex=c.sex[0],
                              edu=c.education[0], school=c.school_id[0])
         eff: dict[int, int] = {}
         for t, lv in zip(np.r_[c.skill_trade, c.cert_trade], np.r_[c.skill_level, c.cert_level]):
@@ -582,6 +602,7 @@ class MatchIndex:
         kind = np.array([_K_SKILL] * len(eff) + [_K_CERT] * len(c.cert_trade) + [_K_TRAIN] * len(done))
         self.WT.add(slot, trade, level, kind)
         self.Wmap.add(int(c.id[0]), slot)
+        self._tail.append(slot)
         if c.school_id[0] >= 0:
             self.school_members.setdefault(int(c.school_id[0]), set()).add(slot)
 
@@ -738,36 +759,97 @@ class MatchIndex:
             school_slots = np.array(sorted(members), dtype=np.int64)
         referred = self.Wmap.slots_of(self.ctx.referred_workers(q.id))
 
+        check_legal = (q.age_max + 1 > pol.max_working_age_female or q.age_max + 1 > pol.max_working_age_male)
+        ub_pk = np.where(np.repeat(place_ok, 5), (pol.w_location * ltab) * pol.scale + np.repeat(bp + bz, 5),
+                         -np.inf)
+        ub_tc = np.where(status_ok, (pol.w_training * twill) * pol.scale + bh, -np.inf)
+        def ranges_of(vq: _VQ) -> list[tuple[int, int]]:
+            return _merge_ranges((int(self.cat.medium_lo[t]), int(self.cat.medium_hi[t])) for t in vq.req_t)
+
         pt = dict(ltab=ltab, place_ok=place_ok, bp=bp, bz=bz, status_ok=status_ok, twill=twill, bh=bh,
                   birth_max=birth_max, birth_min_m=birth_min_m, birth_min_f=birth_min_f, min_edu=q.min_edu,
-                  order=order_slots, school=school_slots, referred=referred)
+                  order=order_slots, school=school_slots, referred=referred, ub_pk=ub_pk, ub_tc=ub_tc,
+                  check_legal=check_legal, birth_min_v=self._birth_int(q.age_max + 1),
+                  birth_legal_min=self._birth_int(pol.max_working_age_male))
 
-        # --- explicit candidates ---
-        ranges = _merge_ranges((int(self.cat.medium_lo[t]), int(self.cat.medium_hi[t])) for t in q.req_t)
+        # --- few workers live where the filters allow (reserved vacancy, county, distance …): score them all ---
+        n_main_places = len(self._by_place_ptr) - 1
+        ok_main = np.flatnonzero(place_ok[:n_main_places])
+        n_ok = int((self._by_place_ptr[ok_main + 1] - self._by_place_ptr[ok_main]).sum())
+        if trades is None and n_ok + len(self._tail) <= max(self.SMALL_SCAN, n // 20):
+            return self._rank_in_places(q, pt, k, ok_main, place_ok, order_slots, school_slots, general, ranges_of(q),
+                                        dist)
+
+        # --- explicit candidates: workers with a tag related to a required trade, order-class students, students
+        # of schools linked to the park. Scored exactly, after pruning by a per-posting upper bound. ---
+        ranges = ranges_of(q)
         owner, trade, level, kind = self.WT.postings(ranges)
         trade_filter = None
         if trades is not None:
             tids = sorted({self.cat.trade_id(c, "filter.trades") for c in trades})
             f_owner, _ft, _fl, f_kind = self.WT.postings([(t, t + 1) for t in tids])
-            trade_filter = np.unique(f_owner[f_kind == _K_SKILL]) if len(f_owner) else np.zeros(0, np.int32)
+            trade_filter = self._unique(f_owner[f_kind == _K_SKILL].astype(np.int64))[0]
             keep = np.isin(owner, trade_filter)
             owner, trade, level, kind = owner[keep], trade[keep], level[keep], kind[keep]
         extra = np.concatenate([order_slots, school_slots])
         if trade_filter is not None:
-            extra = np.concatenate([extra[np.isin(extra, trade_filter)], trade_filter.astype(np.int64)])
-        e_slots, inv = np.unique(np.concatenate([owner.astype(np.int64), extra]), return_inverse=True)
-        inv = inv.reshape(-1)[: len(owner)]
-        s_e, t_e = self._skill_training_from_postings(q, len(e_slots), inv, trade, level, kind, general)
-        tot_e, parts_e, ok_e = self._score_worker_slots(q, pt, e_slots, s_e, t_e)
-        cand_slots = [e_slots[ok_e]]
-        cand_tot = [tot_e[ok_e]]
-        cand_parts = [tuple(p[ok_e] for p in parts_e)]
-        scanned = len(e_slots)
+            extra = np.concatenate([extra[np.isin(extra, trade_filter)], trade_filter])
+        owner = owner.astype(np.int64)
+        cand_slots, cand_tot, cand_parts = [], [], []
+        scanned = 0
+
+        scored: list[np.ndarray] = []
+
+        def score(slots: np.ndarray, own: np.ndarray, tr, lv, kd):
+            nonlocal scanned
+            slots, inv = self._unique(np.concatenate([own, slots]))
+            inv = inv[: len(own)]
+            s_e, t_e = self._skill_training_from_postings(q, len(slots), inv, tr, lv, kd, general)
+            tot, parts, ok = self._score_worker_slots(q, pt, slots, s_e, t_e)
+            cand_slots.append(slots[ok])
+            cand_tot.append(tot[ok])
+            cand_parts.append(tuple(p[ok] for p in parts))
+            scored.append(slots)
+            scanned += len(slots)
+
+        if len(owner) <= max(4 * k, self.PRUNE_MIN) or general:
+            score(extra, owner, trade, level, kind)
+        else:
+            # upper bound of the owner's total from each posting: S from this posting (single trade) or 1,
+            # L of the owner's place and radius, T ≤ 1, bonuses ≤ cap
+            if len(extra):  # scored in the first pass whatever their bound
+                scr = self._scratch()
+                scr[extra] = 1
+                in_extra = scr[owner] == 1
+                scr[extra] = -1
+            ub = self._posting_bound(q, pt, ranges, owner, trade, level, kind)
+            if len(extra):
+                ub[in_extra] = -np.inf
+            fin = np.flatnonzero(ub > -np.inf)  # argpartition degrades badly on masses of -inf
+            m = min(len(fin), 2 * max(k, 500))
+            first = fin[np.argpartition(ub[fin], len(fin) - m)[len(fin) - m:]] if m else fin
+            first_owners = self._unique(np.concatenate([owner[first], extra]))[0]  # with all their postings
+            scr = self._scratch()
+            scr[first_owners] = 1
+            rows = scr[owner] == 1
+            scr[first_owners] = -1
+            score(extra, owner[rows], trade[rows], level[rows], kind[rows])
+            theta1 = _kth_best(np.concatenate(cand_tot), k)
+            need = fin[ub[fin] >= theta1 - _EPS]
+            if len(need):
+                need_slots = self._unique(owner[need])[0]
+                scr[need_slots] = 1
+                scr[scored[0]] = -1
+                rows = scr[owner] == 1
+                scr[need_slots] = -1
+                if rows.any():
+                    score(np.zeros(0, np.int64), owner[rows], trade[rows], level[rows], kind[rows])
+        e_slots = np.concatenate([owner, extra])
 
         # --- everybody else: S = S0, bounded per (place, kind) and class byte ---
         if trade_filter is None and n:
-            s0 = 1.0 if general else 0.0
-            theta = _kth_best(cand_tot[0], k)
+            s0 = pol.s_general_labour if general else 0.0
+            theta = _kth_best(np.concatenate(cand_tot) if cand_tot else np.zeros(0), k)
             base_pk = ((pol.w_skill * s0 + pol.w_location * ltab) * pol.scale
                        + np.repeat(bp + bz, 5))
             tab_pk = np.where(np.repeat(place_ok, 5), base_pk, -np.inf).astype(np.float32)
@@ -778,10 +860,9 @@ class MatchIndex:
                 approx += tab_c[W.tc[:n]]
                 birth = W.birth[:n]
                 bad = birth > birth_max
-                if birth_min_m == birth_min_f:
-                    bad |= birth <= birth_min_m
-                else:
-                    bad |= birth <= np.where(W.sex[:n] == 1, birth_min_f, birth_min_m)
+                bad |= birth <= self._birth_int(min(q.age_max, 200) + 1)
+                if q.age_max + 1 > pol.max_working_age_female or q.age_max + 1 > pol.max_working_age_male:
+                    bad |= W.birth_legal[:n] <= self._birth_int(pol.max_working_age_male)
                 if q.min_edu > 0:
                     bad |= W.edu[:n] < q.min_edu
                 approx[bad] = _NEG
@@ -790,8 +871,7 @@ class MatchIndex:
                     approx[referred] = _NEG
                 t_lb = self._block_kth(approx, k)
                 thr = max(theta, t_lb) - _EPS
-                c0 = np.flatnonzero((approx >= thr) & (approx > _NEG))
-                done = np.zeros(0, dtype=np.int64)
+                c0 = np.flatnonzero(approx >= thr) if thr > -np.inf else np.flatnonzero(approx > _NEG)
                 for _round in range(2):
                     if len(c0):
                         s_u = np.full(len(c0), s0)
@@ -800,12 +880,13 @@ class MatchIndex:
                         cand_tot.append(tot_u[ok_u])
                         cand_parts.append(tuple(p[ok_u] for p in parts_u))
                         scanned += len(c0)
-                        done = np.concatenate([done, c0])
                     theta2 = _kth_best(np.concatenate(cand_tot), k) - _EPS
                     if theta2 >= thr:
                         break
                     c0 = np.flatnonzero((approx >= theta2) & (approx < thr) & (approx > _NEG))
                     thr = theta2
+        if not cand_slots:
+            return self._empty()
         slots = np.concatenate(cand_slots)
         tot = np.concatenate(cand_tot)
         parts = [np.concatenate([p[i] for p in cand_parts]) for i in range(4)]
@@ -814,6 +895,111 @@ class MatchIndex:
         place_top = W.pk[slots[top]] // 5
         return Ranking(ids[top], tot[top], parts[0][top], parts[1][top], parts[2][top],
                        np.minimum(parts[3][top], pol.bonus_cap), dist[place_top], scanned, pol.version)
+
+    def _rank_in_places(self, q: _VQ, pt: dict, k: int, ok_main: np.ndarray, place_ok: np.ndarray,
+                        order_slots, school_slots, general: bool, ranges, dist) -> Ranking:
+        W = self.W
+        pol = self.policy
+        starts, ends = self._by_place_ptr[ok_main], self._by_place_ptr[ok_main + 1]
+        lens = ends - starts
+        pos = np.repeat(starts - np.cumsum(np.r_[0, lens[:-1]]), lens) + np.arange(int(lens.sum()))
+        cand = self._by_place[pos].astype(np.int64)
+        if self._tail:
+            tail = np.array(self._tail, dtype=np.int64)
+            cand = np.concatenate([cand, tail[place_ok[W.pk[tail] // 5]]])
+        cand = np.concatenate([cand, order_slots, school_slots])
+        owner, trade, level, kind = self.WT.postings(ranges)
+        owner = owner.astype(np.int64)
+        cand, _ = self._unique(cand)
+        scr = self._scratch()
+        scr[cand] = np.arange(len(cand), dtype=np.int32)
+        inv = scr[owner]
+        scr[cand] = -1
+        rows = inv >= 0
+        s_e, t_e = self._skill_training_from_postings(q, len(cand), inv[rows].astype(np.int64), trade[rows],
+                                                      level[rows], kind[rows], general)
+        tot, parts, ok = self._score_worker_slots(q, pt, cand, s_e, t_e)
+        slots, tot = cand[ok], tot[ok]
+        parts = [p[ok] for p in parts]
+        ids = W.id[slots]
+        top = _topk(ids, tot, k)
+        place_top = W.pk[slots[top]] // 5
+        return Ranking(ids[top], tot[top], parts[0][top], parts[1][top], parts[2][top],
+                       np.minimum(parts[3][top], pol.bonus_cap), dist[place_top], len(cand), pol.version)
+
+    def _posting_bound(self, q: _VQ, pt: dict, ranges, owner, trade, level, kind) -> np.ndarray:
+        """Per posting, an upper bound of its owner's total (−inf if the owner fails a hard filter).
+
+        The owner's total ≤ max over its postings of this bound: S ≤ the best contribution of one posting to any
+        required trade (the mean over trades is at most the max); T ≤ willingness/order value, plus 1 if the
+        owner holds a certificate or training tag in a required trade's minor group; bonuses ≤ the place's and
+        the class byte's, uncapped (order-class and school students are scored apart). Built from small tables
+        (per trade × level × kind, per place × radius, per class byte) so each posting costs a few gathers.
+        """
+        pol = self.policy
+        cat = self.cat
+        W = self.W
+        lo = min(a for a, _ in ranges)
+        hi = max(b for _, b in ranges)
+        trades_ = np.arange(lo, hi)
+        lf = np.array(pol.level_factors)
+        levels = np.arange(6)
+        c_tab = np.zeros((hi - lo, 6, 3))
+        t_tab = np.zeros((hi - lo, 6, 3), dtype=bool)
+        for rt, rm in zip(q.req_t, q.req_m):
+            rt, rm = int(rt), int(rm)
+            same_minor = cat.minor_id[trades_] == cat.minor_id[rt]
+            same_medium = cat.medium_id[trades_] == cat.medium_id[rt]
+            sim = np.where(trades_ == rt, 1.0, np.where(same_minor, pol.same_minor,
+                                                        np.where(same_medium, pol.same_medium, 0.0)))
+            c = sim[:, None] * lf[np.clip(rm - levels, 0, 4)][None, :]
+            c_tab[:, :, _K_SKILL] = np.maximum(c_tab[:, :, _K_SKILL], c)
+            t_tab[:, :, _K_CERT] |= same_minor[:, None]
+            t_tab[:, :, _K_TRAIN] |= same_minor[:, None]
+        a_tab = (pol.w_skill * c_tab * pol.scale).reshape(-1)
+        idx = ((trade.astype(np.int32) - lo) * 6 + level) * 3 + kind
+        ub = a_tab[idx]
+        tag_t = t_tab.reshape(-1)[idx]
+        scr = self._scratch()
+        t_owners = owner[tag_t]
+        scr[t_owners] = 1
+        has_t = scr[owner] == 1
+        scr[t_owners] = -1
+        pk = W.pk[owner]
+        tc = W.tc[owner]
+        ub += pt["ub_pk"][pk]
+        ub += pt["ub_tc"][tc]
+        ub += np.where(has_t, pol.w_training * pol.scale, 0.0)
+        birth = W.birth[owner]
+        bad = birth > pt["birth_max"]
+        bad |= birth <= pt["birth_min_v"]
+        if pt["check_legal"]:
+            bad |= W.birth_legal[owner] <= pt["birth_legal_min"]
+        if pt["min_edu"] > 0:
+            bad |= W.edu[owner] < pt["min_edu"]
+        ub[bad] = -np.inf
+        return ub
+
+    def _scratch(self) -> np.ndarray:
+        scr = getattr(self, "_scr", None)
+        if scr is None or len(scr) < self.W.cap:
+            scr = self._scr = np.full(self.W.cap, -1, dtype=np.int32)
+        return scr
+
+    def _unique(self, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct slots (in first-seen order) and each input's position among them: O(n), no sort."""
+        if len(slots) < 2048:
+            u, inv = np.unique(slots, return_inverse=True)
+            return u.astype(np.int64), inv.reshape(-1)
+        scr = self._scratch()
+        pos = np.arange(len(slots), dtype=np.int32)
+        scr[slots] = pos
+        u = slots[scr[slots] == pos]
+        scr[u] = np.arange(len(u), dtype=np.int32)
+        inv = scr[slots].astype(np.int64)
+        scr[u] = -1
+        return u.astype(np.int64), inv
+
 
     @staticmethod
     def _block_kth(approx: np.ndarray, k: int, block: int = 1024) -> float:
@@ -831,7 +1017,7 @@ class MatchIndex:
     def _skill_training_from_postings(self, q: _VQ, n_cand: int, inv, trade, level, kind, general: bool):
         pol = self.policy
         cat = self.cat
-        s = np.zeros(n_cand) if not general else np.ones(n_cand)
+        s = np.zeros(n_cand) if not general else np.full(n_cand, pol.s_general_labour)
         t = np.zeros(n_cand)
         if general or not len(inv):
             return s, t
@@ -927,7 +1113,7 @@ class MatchIndex:
             l_part = np.zeros(m)
         nreq = V.nreq[:m].astype(np.int64)
         general = nreq == 0
-        s = np.where(general, 1.0, 0.0)
+        s = np.where(general, pol.s_general_labour, 0.0)
         # training defaults
         willing = bool(tc >> 3 & 1)
         trains = V.mode[:m] != TRAINING_MODES.index("none")

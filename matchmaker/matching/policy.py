@@ -21,7 +21,9 @@ class Policy:
 
     - weights ``w_skill`` 0.5, ``w_location`` 0.3, ``w_training`` 0.2 (DESIGN.md);
     - skills: same trade 1, same minor group ``same_minor`` 0.6, same medium group ``same_medium`` 0.3; a level
-      factor ``level_step ** shortfall`` (0.7 per level short);
+      factor ``level_step ** shortfall`` (0.7 per level short); a general-labour vacancy (no trade) gives
+      everyone ``s_general_labour`` 0.5 — neither a match nor a mismatch, so a welder's own list shows welding
+      jobs before 普工 jobs, and a worker without skills sees 普工 jobs first;
     - location: radius per kind (km) village 10, county 40, city 100, province 600, anywhere 2000 (beyond the
       province's extent, so "anywhere" still prefers near over far, L ≥ 0.9 within 600 km); provided housing
       multiplies the radius by ``housing_factor`` 1.5. L = 1 / (1 + (d/r)²): 1 at home, ½ at the radius,
@@ -40,6 +42,7 @@ class Policy:
     w_training: float = 0.2
     same_minor: float = 0.6
     same_medium: float = 0.3
+    s_general_labour: float = 0.5
     level_step: float = 0.7
     radius_km: tuple[float, float, float, float, float] = (10.0, 40.0, 100.0, 600.0, 2000.0)
     housing_factor: float = 1.5
@@ -76,7 +79,7 @@ class Policy:
             num(name)
         if self.w_skill + self.w_location + self.w_training <= 0:
             raise PolicyError("weights", "w_skill + w_location + w_training must be > 0")
-        for name in ("same_minor", "same_medium", "level_step", "t_certificate", "t_completed",
+        for name in ("same_minor", "same_medium", "s_general_labour", "level_step", "t_certificate", "t_completed",
                      "t_order_or_trains", "t_willing"):
             num(name, 0.0, 1.0)
         if self.same_medium > self.same_minor:

@@ -99,7 +99,7 @@ def evaluate(w: WorkerRecord, v: VacancyRecord, ctx: Context | None, policy: Pol
     lf = policy.level_factors
     general = not v.required
     if general:
-        s = 1.0
+        s = policy.s_general_labour
         if with_reasons:
             reasons.append(("general_labour", {}))
     else:

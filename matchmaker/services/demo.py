@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 import numpy as np
 from sqlalchemy import func, insert, select, text
 
-from matchmaker.demo.population import RADIUS_KM, Population, generate
+from matchmaker.demo.population import Population, generate
 from matchmaker.extensions import db
 from matchmaker.models import (Certificate, Enterprise, FollowUp, OrderClass, OrderClassStudent, Pairing,
                                PairingActivity, Park, ParkSchoolLink, Placement, Referral, ReferralStep, Region,
@@ -21,7 +21,6 @@ from matchmaker.services.accounts import hash_password
 
 DEMO_PASSWORD = "demo-pass-2026"
 CHUNK = 10_000
-assert len(RADII) == len(RADIUS_KM)
 
 
 def has_demo() -> bool:

@@ -11,6 +11,16 @@ from matchmaker.matching.naive import naive_rank_vacancies, naive_rank_workers
 from .conftest import ELECTRICIAN, TODAY, WELDER, make_vacancy, make_worker, random_population
 
 
+@pytest.fixture(params=["small-scan", "explicit+scan", "pruned"])
+def path(request, monkeypatch):
+    """Run a test through each of the index's three ways to a top-k."""
+    if request.param != "small-scan":
+        monkeypatch.setattr(MatchIndex, "SMALL_SCAN", -1)
+    if request.param == "pruned":
+        monkeypatch.setattr(MatchIndex, "PRUNE_MIN", 0)
+    return request.param
+
+
 def _same(fast, slow):
     """Same ids in the same order; totals equal up to the last bit of the arc sine (NumPy vs math)."""
     assert [i for i, _ in fast] == [i for i, _ in slow]
@@ -24,7 +34,7 @@ def _setup(cat, seed, n_workers=250, n_vacancies=25, policy=DEFAULT_POLICY):
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_rank_workers_equals_naive(cat, seed):
+def test_rank_workers_equals_naive(cat, seed, path):
     index, workers, vacancies, ctx = _setup(cat, seed)
     for v in vacancies:
         for k in (1, 10, 50):
@@ -40,7 +50,7 @@ def test_rank_vacancies_equals_naive(cat, seed):
               naive_rank_vacancies(w, vacancies, ctx, DEFAULT_POLICY, cat, TODAY, k=20))
 
 
-def test_filters_equal_naive(cat):
+def test_filters_equal_naive(cat, path):
     index, workers, vacancies, ctx = _setup(cat, 11)
     cases = [dict(counties=["441481"]), dict(zones=["output", "nearby"]), dict(max_km=60.0),
              dict(paired_only=True), dict(trades=[WELDER, ELECTRICIAN]), dict(statuses=("available", "nominated"))]
@@ -54,7 +64,7 @@ def test_filters_equal_naive(cat):
                   naive_rank_vacancies(w, vacancies, ctx, DEFAULT_POLICY, cat, TODAY, k=10, **f))
 
 
-def test_other_policy_equals_naive(cat):
+def test_other_policy_equals_naive(cat, path):
     policy = Policy(w_skill=0.2, w_location=0.7, w_training=0.1, bonus_cap=4, bonus_paired_village=9,
                     housing_factor=2.0, same_minor=0.5, same_medium=0.1, level_step=0.5, version="t")
     index, workers, vacancies, ctx = _setup(cat, 5, policy=policy)
@@ -62,7 +72,7 @@ def test_other_policy_equals_naive(cat):
         _same(index.rank_workers(v.id, k=15).pairs(), naive_rank_workers(v, workers, ctx, policy, cat, TODAY, k=15))
 
 
-def test_ranked_totals_equal_explain_bit_for_bit(cat):
+def test_ranked_totals_equal_explain_bit_for_bit(cat, path):
     index, workers, vacancies, ctx = _setup(cat, 3)
     for v in vacancies[:10]:
         ranking = index.rank_workers(v.id, k=10)
@@ -82,7 +92,7 @@ def test_ties_are_broken_by_id(cat):
     assert list(index.rank_workers(1, k=3).ids) == [3, 5, 7]
 
 
-def test_changes_without_rebuild_equal_a_fresh_build(cat):
+def test_changes_without_rebuild_equal_a_fresh_build(cat, path):
     index, workers, vacancies, ctx = _setup(cat, 7)
     rnd = np.random.default_rng(0)
     by_id = {w.id: w for w in workers}
@@ -117,7 +127,7 @@ def test_changes_without_rebuild_equal_a_fresh_build(cat):
         index.rank_vacancies(vacancies[0].id + 10**9)
 
 
-def test_status_change_and_context_change_are_visible(cat):
+def test_status_change_and_context_change_are_visible(cat, path):
     workers = [make_worker(1, skills=[(WELDER, 2)]), make_worker(2, skills=[(WELDER, 2)])]
     index = MatchIndex.build(cat, workers, [make_vacancy(5, enterprise_id=10)], today=TODAY)
     assert list(index.rank_workers(5).ids) == [1, 2]
@@ -136,7 +146,7 @@ def test_ranking_a_draft_record_and_an_outside_worker(cat):
     assert list(index.rank_vacancies(make_worker(8, skills=[(WELDER, 3)])).ids) == [5]
 
 
-def test_shards_merge_to_the_global_top_k(cat):
+def test_shards_merge_to_the_global_top_k(cat, path):
     workers, vacancies, ctx = random_population(21, 300, 10)
     whole = MatchIndex.build(cat, workers, vacancies, DEFAULT_POLICY, ctx, TODAY)
     shards = [MatchIndex.build(cat, [w for w in workers if (w.village_code or "")[:4] == city], vacancies,
@@ -162,3 +172,13 @@ def index_empty_vacancies(cat):
 def test_memory_is_reported(cat):
     index, *_ = _setup(cat, 1)
     assert index.nbytes()["workers"] > 0 and index.n_workers == 250
+
+
+def test_a_larger_population_equals_naive(cat, monkeypatch):
+    """Enough workers per trade that the pruning by upper bound really prunes."""
+    monkeypatch.setattr(MatchIndex, "SMALL_SCAN", -1)
+    monkeypatch.setattr(MatchIndex, "PRUNE_MIN", 200)
+    index, workers, vacancies, ctx = _setup(cat, 42, n_workers=3000, n_vacancies=12)
+    for v in vacancies:
+        ranking = index.rank_workers(v.id, k=20)
+        _same(ranking.pairs(), naive_rank_workers(v, workers, ctx, DEFAULT_POLICY, cat, TODAY, k=20))

@@ -48,7 +48,7 @@ def test_a_certificate_counts_as_the_skill_at_its_level():
 
 def test_general_labour_needs_no_trade():
     e = ex(make_worker(), make_vacancy(required=[]))
-    assert e.skill == 1.0 and "general_labour" in keys(e)
+    assert e.skill == 0.5 and "general_labour" in keys(e)
 
 
 def test_no_skills_recorded_is_zero_not_agreement():
