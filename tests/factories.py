@@ -141,6 +141,7 @@ def _side(city_code, city, county_code, county, zone, suffix) -> Side:
 
 
 def make_world() -> World:
+    make_trade("6-18-02-04", "焊工")  # the engine's catalogue needs at least one occupation
     a = _side("441400", "梅州市", "441424", "五华县", "output", "甲")
     b = _side("441300", "惠州市", "441302", "惠城区", "optimisation", "乙")
     province = db.session.query(Region).filter_by(level="province").one()

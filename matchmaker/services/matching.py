@@ -197,5 +197,5 @@ def reset() -> None:
         _state = None
 
 
-def explain(worker_id: int, vacancy_id: int) -> Explanation:
-    return current().index.explain(worker_id, vacancy_id)
+def explain(worker_id: int, vacancy_id: int, statuses=("available", "nominated")) -> Explanation:
+    return current().index.explain(worker_id, vacancy_id, statuses=statuses)

@@ -7,20 +7,20 @@ from flask_wtf.csrf import CSRFError
 
 from matchmaker.extensions import login_manager
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
-from matchmaker.web.labels import label
+from matchmaker.vocabulary import label
 from matchmaker.web.reasons import render_reason
 from matchmaker.web.security import add_security_headers
 
 
 def register_web(app: Flask) -> None:
     from matchmaker.services.accounts import load_session_user
-    from matchmaker.web import auth, bureau, enterprise, public, regions, school, seeker, village
+    from matchmaker.web import auth, bureau, enterprise, public, referrals, regions, school, seeker, trades, village
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.user_loader(load_session_user)
 
-    for module in (public, auth, regions, enterprise, village, school, seeker, bureau):
+    for module in (public, auth, regions, enterprise, village, school, seeker, bureau, referrals, trades):
         app.register_blueprint(module.bp)
 
     from flask_babel import get_locale

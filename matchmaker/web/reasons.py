@@ -4,7 +4,7 @@ The Chinese texts are the engine's own (matchmaker.matching.messages.TEMPLATES["
 equal. Parameters that are codes (levels, zones, training modes) are turned into labels here."""
 from flask_babel import lazy_gettext as _l
 
-from matchmaker.web.labels import label
+from matchmaker.vocabulary import label
 
 REASON_TEXT = {
     "filter_status": _l("当前状态为“%(status)s”，不在推荐范围"),

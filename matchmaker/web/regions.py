@@ -2,7 +2,7 @@
 from flask import Blueprint, request
 
 from matchmaker.services import regions
-from matchmaker.web.labels import label
+from matchmaker.vocabulary import label
 
 bp = Blueprint("regions", __name__, url_prefix="/regions")
 

@@ -1,16 +1,21 @@
-"""Village coordinator (村级协调员) pages: the labour ledger."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+"""Village coordinator (村级协调员) pages: the labour ledger, its bulk import and its export."""
+import io
+from datetime import date
+from urllib.parse import quote
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from matchmaker.services import workers
-from matchmaker.services.errors import DomainError
+from matchmaker.services import ledger_export, ledger_import, workers
+from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.web.access import actor, role_required
 from matchmaker.web.forms import show_error
-from matchmaker.web.labels import EDUCATION, RADIUS
+from matchmaker.vocabulary import EDUCATION, RADIUS
 
 bp = Blueprint("village", __name__, url_prefix="/village")
 
@@ -58,3 +63,95 @@ def new_worker():
             flash(_("已将 %(name)s 登记到台账。", name=worker.name), "success")
             return redirect(url_for("village.home"))
     return render_template("village/worker_form.html", form=form)
+
+
+# --- bulk import and export of the ledger ----------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("台账文件（.xlsx 或 .csv）"), validators=[FileRequired(_l("请选择要上传的文件。"))])
+
+
+class ConfirmForm(FlaskForm):
+    pass
+
+
+def _xlsx_download(data: bytes, name: str, fallback: str):
+    """An attachment with an RFC 6266 / 5987 filename: a plain ASCII name for old clients, the real one in
+    filename*= (werkzeug's own fallback strips every Chinese character and leaves ".xlsx")."""
+    response = send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=fallback)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{quote(name, safe="")}')
+    return response
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required("coordinator")
+def import_upload():
+    form = UploadForm()
+    if form.validate_on_submit():
+        user = actor()
+        upload = form.file.data
+        try:
+            token = ledger_import.stage(user, user.village, upload.read(), upload.filename or "")
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as e:
+            form.file.errors = list(form.file.errors) + [e.message]
+        else:
+            return redirect(url_for("village.import_preview", token=token))
+    return render_template("village/import.html", form=form, columns=ledger_import.COLUMNS)
+
+
+@bp.route("/import/template.xlsx")
+@role_required("coordinator")
+def import_template():
+    return _xlsx_download(ledger_export.template(), _("劳动力台账导入模板.xlsx"), "ledger-template.xlsx")
+
+
+@bp.route("/import/<token>")
+@role_required("coordinator")
+def import_preview(token):
+    upload = ledger_import.load_upload(actor(), token)
+    return render_template("village/import_preview.html", upload=upload, preview=upload.preview,
+                           form=ConfirmForm())
+
+
+@bp.route("/import/<token>/confirm", methods=["POST"])
+@role_required("coordinator")
+def import_confirm(token):
+    try:
+        count = ledger_import.confirm(actor(), token)
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as e:
+        flash(e.message, "error")
+        return redirect(url_for("village.import_preview", token=token))
+    flash(_("已将 %(n)s 人导入台账。", n=count), "success")
+    return redirect(url_for("village.home"))
+
+
+@bp.route("/import/<token>/errors.xlsx")
+@role_required("coordinator")
+def import_errors(token):
+    rows, errors = ledger_import.error_rows(actor(), token)
+    return _xlsx_download(ledger_export.error_report(rows, errors), _("台账导入错误报告.xlsx"),
+                          "ledger-import-errors.xlsx")
+
+
+@bp.route("/ledger.xlsx")
+@role_required("coordinator")
+def ledger_xlsx():
+    user = actor()
+    data, _count, name = ledger_export.export_ledger(user, user.village)
+    return _xlsx_download(data, name, f"ledger-{date.today().isoformat()}.xlsx")
+
+
+@bp.app_errorhandler(413)
+def too_large(e):
+    limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+    return render_template("errors/error.html", status=413,
+                           message=_("上传的文件太大（不能超过 %(mb)s MB）。请删除无关的工作表和内容，或分成几个文件上传。",
+                                     mb=limit)), 413

@@ -83,3 +83,165 @@
     document.querySelectorAll(".region-picker").forEach(setupPicker);
   });
 })();
+
+// Trade picker for a vacancy's required trades: each row is (hidden trade code + typed name with suggestions +
+// level). Typing 电焊 suggests 焊工 from /trades/search; choosing one fills the hidden code. Without this script
+// the typed name is normalised by the server, so the form works either way. No inline script (CSP).
+(function () {
+  "use strict";
+  var ROW_NAME = /trades-\d+-/;
+
+  function setupRow(box, row) {
+    var input = row.querySelector(".trade-input");
+    var code = row.querySelector(".trade-code");
+    var list = row.querySelector(".trade-suggestions");
+    if (!input || !code || !list || row.dataset.pickerReady) { return; }
+    row.dataset.pickerReady = "1";
+    var timer = null;
+    var asked = 0;
+    list.id = input.id + "-suggestions";
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+
+    function hide() {
+      list.hidden = true;
+      list.innerHTML = "";
+      input.setAttribute("aria-expanded", "false");
+    }
+
+    function choose(item) {
+      code.value = item.code;
+      input.value = item.name;
+      hide();
+      var level = row.querySelector("select");
+      if (level) { level.focus(); }
+    }
+
+    function show(items) {
+      list.innerHTML = "";
+      if (!items.length) {
+        var none = document.createElement("li");
+        none.className = "empty";
+        none.textContent = box.dataset.emptyLabel;
+        list.appendChild(none);
+      }
+      items.forEach(function (item) {
+        var li = document.createElement("li");
+        var b = document.createElement("button");
+        b.type = "button";
+        b.textContent = item.name;
+        var small = document.createElement("small");
+        small.textContent = item.code;
+        b.appendChild(small);
+        b.addEventListener("click", function () { choose(item); });
+        b.addEventListener("keydown", function (e) {
+          var target = null;
+          if (e.key === "ArrowDown") { target = li.nextElementSibling; }
+          if (e.key === "ArrowUp") { target = li.previousElementSibling; }
+          if (e.key === "Escape") { hide(); input.focus(); e.preventDefault(); return; }
+          if (target) { target.querySelector("button").focus(); e.preventDefault(); }
+          else if (e.key === "ArrowUp") { input.focus(); e.preventDefault(); }
+        });
+        li.appendChild(b);
+        list.appendChild(li);
+      });
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+
+    function lookup() {
+      var q = input.value.trim();
+      var mine = ++asked;
+      if (!q) { hide(); return; }
+      fetch(box.dataset.searchUrl + "?q=" + encodeURIComponent(q), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (data) { if (mine === asked) { show(data.items || []); } })
+        .catch(hide);
+    }
+
+    input.addEventListener("input", function () {
+      code.value = "";  // what is typed now decides, until a suggestion is chosen again
+      clearTimeout(timer);
+      timer = setTimeout(lookup, 200);
+    });
+    input.addEventListener("keydown", function (e) {
+      var first = list.querySelector("button");
+      if (e.key === "ArrowDown" && first) { first.focus(); e.preventDefault(); }
+      if (e.key === "Escape") { hide(); }
+      if (e.key === "Enter" && !list.hidden && first) { first.click(); e.preventDefault(); }
+    });
+    row.addEventListener("focusout", function () {
+      setTimeout(function () { if (!row.contains(document.activeElement)) { hide(); } }, 150);
+    });
+
+    var remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "button small trade-remove";
+    remove.textContent = box.dataset.removeLabel;
+    remove.addEventListener("click", function () {
+      if (box.querySelectorAll(".trade-row").length > 1) {
+        row.parentNode.removeChild(row);
+        refresh(box);
+      } else {
+        input.value = ""; code.value = ""; hide(); input.focus();
+      }
+    });
+    row.appendChild(remove);
+  }
+
+  function nextIndex(box) {
+    var max = -1;
+    box.querySelectorAll(".trade-row [name]").forEach(function (el) {
+      var m = /trades-(\d+)-/.exec(el.name);
+      if (m) { max = Math.max(max, parseInt(m[1], 10)); }
+    });
+    return max + 1;
+  }
+
+  function refresh(box) {
+    var add = box.querySelector(".trade-add");
+    if (add) { add.disabled = box.querySelectorAll(".trade-row").length >= parseInt(box.dataset.max || "10", 10); }
+  }
+
+  function addRow(box) {
+    var rows = box.querySelectorAll(".trade-row");
+    var last = rows[rows.length - 1];
+    var row = last.cloneNode(true);
+    var prefix = "trades-" + nextIndex(box) + "-";
+    delete row.dataset.pickerReady;
+    row.querySelectorAll(".trade-remove").forEach(function (b) { b.parentNode.removeChild(b); });
+    row.querySelectorAll("[name], [id], label[for]").forEach(function (el) {
+      ["name", "id", "for"].forEach(function (attr) {
+        var v = el.getAttribute(attr);
+        if (v) { el.setAttribute(attr, v.replace(ROW_NAME, prefix)); }
+      });
+    });
+    row.querySelectorAll("input").forEach(function (el) { el.value = ""; });
+    row.querySelectorAll("select").forEach(function (el) { el.selectedIndex = 0; });
+    var list = row.querySelector(".trade-suggestions");
+    list.innerHTML = ""; list.hidden = true;
+    last.parentNode.insertBefore(row, last.nextSibling);
+    setupRow(box, row);
+    refresh(box);
+    row.querySelector(".trade-input").focus();
+  }
+
+  function setup(box) {
+    box.querySelectorAll(".trade-row").forEach(function (row) { setupRow(box, row); });
+    var add = document.createElement("button");
+    add.type = "button";
+    add.className = "button small trade-add";
+    add.textContent = box.dataset.addLabel;
+    add.addEventListener("click", function () { addRow(box); });
+    var rows = box.querySelectorAll(".trade-row");
+    var last = rows[rows.length - 1];
+    last.parentNode.insertBefore(add, last.nextSibling);
+    refresh(box);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".trade-rows").forEach(setup);
+  });
+})();

@@ -31,7 +31,7 @@ def test_candidates_are_ranked_with_the_same_total_as_explain(world, welding):
     result = rankings.candidates_for(world.a.employer, welding.id, rankings.CandidateFilters())
     top = result.rows[0]
     assert top.worker.id == world.a.worker.id
-    assert top.explanation.total == matching.explain(world.a.worker.id, welding.id).total
+    assert top.explanation.total == matching.explain(world.a.worker.id, welding.id, statuses=("available",)).total
     assert top.explanation.skill == 1.0 and top.explanation.training == 1.0
     assert "holds_certificate" in [key for key, _ in top.explanation.reasons]
 
@@ -63,7 +63,7 @@ def test_a_bad_distance_filter_is_refused_with_a_message(world, welding):
 def test_seeker_gets_vacancies_ranked_for_their_record(world, welding):
     rows = rankings.vacancies_for(world.a.seeker)
     assert [r.vacancy.id for r in rows] == [welding.id]
-    assert rows[0].explanation.total == matching.explain(world.a.worker.id, welding.id).total
+    assert rows[0].explanation.total == matching.explain(world.a.worker.id, welding.id, statuses=("available",)).total
 
 
 def test_pages_show_scores_and_reasons(world, welding, login):

@@ -1,4 +1,4 @@
-"""What the domain's codes are called on screen, in the user's language."""
+"""The domain's codes and what they are called on screen, in the user's language (shared by pages, exports and imports)."""
 from flask_babel import lazy_gettext as _l
 
 ROLE = {"seeker": _l("求职者"), "enterprise": _l("企业"), "coordinator": _l("村级协调员"),

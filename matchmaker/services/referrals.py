@@ -1,0 +1,261 @@
+"""Referrals: a worker put forward for a vacancy — nominated by their village, applied for by themselves — and
+each step it takes to a hire. The state machine is REFERRAL_TRANSITIONS (models/referrals.py); a hire takes an
+opening with one atomic UPDATE, so the last opening can be taken only once, on SQLite and PostgreSQL alike."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from matchmaker.extensions import db
+from matchmaker.matching import Explanation
+from matchmaker.models import (FollowUp, OrderClass, OrderClassStudent, Pairing, Placement, Referral,
+                               ReferralStep, User, Vacancy, Village, Worker)
+from matchmaker.models.placements import FOLLOW_UP_MONTHS
+from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES, REFERRAL_TRANSITIONS
+from matchmaker.orm import utcnow
+from matchmaker.services import audit, matching
+from matchmaker.services.errors import DomainError, Forbidden
+from matchmaker.services.permissions import can, load_for
+
+CONSENT_VERSION = "2026-11"
+# Steps the enterprise takes; the worker's side (the seeker, their coordinator) may only withdraw.
+ENTERPRISE_STEPS = {"shortlisted", "interview", "offered", "rejected"}
+WORKER_SIDE_STEPS = {"withdrawn"}
+
+
+def consent_purpose() -> str:
+    return _("向该企业推荐求职，用于岗位招聘")
+
+
+def _open_vacancy(actor: User, vacancy_id: int) -> Vacancy:
+    vacancy = load_for(actor, Vacancy, vacancy_id)
+    if vacancy.status != "open" or vacancy.filled >= vacancy.headcount:
+        raise DomainError(_("该岗位已停止招聘。"))
+    return vacancy
+
+
+def _require_consent(consent: bool) -> None:
+    if not consent:
+        raise DomainError(_("推荐前须取得本人同意将个人信息提供给该企业（单独同意）。"), "consent")
+
+
+def _check_reserved(vacancy: Vacancy, worker: Worker) -> None:
+    if not vacancy.reserved_for_paired:
+        return
+    paired = db.session.scalar(
+        select(Pairing.id).join(Village).where(Pairing.enterprise_id == vacancy.enterprise_id,
+                                               Pairing.status == "active", Village.region_id == worker.home_region_id))
+    if paired is None:
+        raise DomainError(_("该岗位仅面向一企一村对口村，%(name)s 不在对口村。", name=worker.name))
+
+
+def _create(actor: User, vacancy: Vacancy, worker: Worker, channel: str, note: str) -> Referral:
+    if worker.status not in ("available", "nominated"):
+        raise DomainError(_("%(name)s 当前不在求职状态。", name=worker.name))
+    _check_reserved(vacancy, worker)
+    existing = db.session.scalar(select(Referral.id).where(Referral.worker_id == worker.id,
+                                                           Referral.vacancy_id == vacancy.id))
+    if existing:
+        raise DomainError(_("%(name)s 已推荐或申请过该岗位。", name=worker.name))
+    score = matching.explain(worker.id, vacancy.id).total
+    referral = Referral(worker=worker, vacancy=vacancy, channel=channel, status="submitted", note=(note or "")[:1000],
+                        created_by_id=actor.id, consent_version=CONSENT_VERSION, consent_at=utcnow(),
+                        consent_recipient=vacancy.enterprise.name, consent_purpose=consent_purpose(),
+                        score_at_referral=score)
+    referral.steps.append(ReferralStep(from_status=None, to_status="submitted", actor_id=actor.id, reason=""))
+    db.session.add(referral)
+    worker.status = "nominated"
+    return referral
+
+
+def _saved(actor: User, referrals: list[Referral], action: str) -> None:
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise DomainError(_("已推荐或申请过该岗位。")) from None
+    for r in referrals:
+        audit.record(actor, action, "referral", r.id, vacancy_id=r.vacancy_id, worker_id=r.worker_id,
+                     consent_version=CONSENT_VERSION)
+        matching.note_change("worker", r.worker_id)
+    matching.note_change("context")
+    db.session.commit()
+
+
+def nominate(actor: User, vacancy_id: int, worker_ids: list[int], note: str, consent: bool) -> list[Referral]:
+    """A coordinator puts forward workers of their village, each with their separate consent. All or none."""
+    if actor.role != "coordinator":
+        raise Forbidden(_("只有村级协调员可以推荐人员。"))
+    _require_consent(consent)
+    if not worker_ids:
+        raise DomainError(_("请至少选择一名人员。"), "worker_ids")
+    vacancy = _open_vacancy(actor, vacancy_id)
+    workers = [load_for(actor, Worker, wid, "edit") for wid in dict.fromkeys(worker_ids)]
+    referrals = [_create(actor, vacancy, w, "nomination", note) for w in workers]
+    _saved(actor, referrals, "referral.nominate")
+    return referrals
+
+
+def apply(actor: User, vacancy_id: int, consent: bool) -> Referral:
+    """A job seeker applies for a vacancy with their own linked record."""
+    if actor.role != "seeker" or actor.worker_id is None:
+        raise DomainError(_("请先由村级协调员确认关联您的台账记录，再申请岗位。"))
+    _require_consent(consent)
+    vacancy = _open_vacancy(actor, vacancy_id)
+    referral = _create(actor, vacancy, db.session.get(Worker, actor.worker_id), "application", "")
+    _saved(actor, [referral], "referral.apply")
+    return referral
+
+
+def _step(actor: User, referral: Referral, to_status: str, reason: str) -> None:
+    if to_status not in REFERRAL_TRANSITIONS[referral.status]:
+        raise DomainError(_("当前状态下不能进行此操作。"))
+    referral.steps.append(ReferralStep(from_status=referral.status, to_status=to_status, actor_id=actor.id,
+                                       reason=(reason or "")[:1000]))
+    referral.status = to_status
+
+
+def _release_worker(worker: Worker) -> None:
+    """A worker with no other active referral is available again."""
+    others = db.session.scalar(select(func.count(Referral.id)).where(
+        Referral.worker_id == worker.id, Referral.status.in_(ACTIVE_REFERRAL_STATUSES)))
+    if not others and worker.status == "nominated":
+        worker.status = "available"
+
+
+def move(actor: User, referral_id: int, to_status: str, reason: str = "") -> Referral:
+    """Shortlist, interview, offer or reject (the enterprise); withdraw (the worker's side)."""
+    referral = load_for(actor, Referral, referral_id)
+    if to_status in ENTERPRISE_STEPS:
+        allowed = actor.role == "enterprise" and referral.vacancy.enterprise_id == actor.enterprise_id
+    elif to_status in WORKER_SIDE_STEPS:
+        allowed = actor.role in ("seeker", "coordinator") and can(actor, "edit", referral.worker)
+    else:
+        allowed = False
+    if not allowed:
+        raise Forbidden(_("您无权进行此操作。"))
+    if to_status == "rejected" and not (reason or "").strip():
+        raise DomainError(_("请填写未通过的原因。"), "reason")
+    _step(actor, referral, to_status, reason)
+    if to_status in ("rejected", "withdrawn"):
+        db.session.flush()
+        _release_worker(referral.worker)
+    audit.record(actor, f"referral.{to_status}", "referral", referral.id)
+    matching.note_change("worker", referral.worker_id)
+    matching.note_change("context")
+    db.session.commit()
+    return referral
+
+
+def _channel(referral: Referral) -> str:
+    worker, vacancy = referral.worker, referral.vacancy
+    if db.session.scalar(select(Pairing.id).join(Village).where(
+            Pairing.enterprise_id == vacancy.enterprise_id, Pairing.status == "active",
+            Village.region_id == worker.home_region_id)):
+        return "pairing"
+    if db.session.scalar(select(OrderClassStudent.id).join(OrderClass).where(
+            OrderClassStudent.worker_id == worker.id, OrderClass.enterprise_id == vacancy.enterprise_id)):
+        return "school_link"
+    return "open_market"
+
+
+def _transfer_type(worker: Worker, vacancy: Vacancy) -> str:
+    home, site = worker.home_region.code, vacancy.site_county.code
+    if home[:6] == site[:6]:
+        return "local"
+    return "in_province" if home[:2] == site[:2] else "cross_province"
+
+
+def hire(actor: User, referral_id: int, start_date: date, monthly_wage: int | None) -> Placement:
+    """Hire an offered candidate: takes one opening atomically, creates the placement and its follow-ups."""
+    referral = load_for(actor, Referral, referral_id)
+    if actor.role != "enterprise" or referral.vacancy.enterprise_id != actor.enterprise_id:
+        raise Forbidden(_("您无权进行此操作。"))
+    if referral.status != "offered":
+        raise DomainError(_("只有已发录用通知的人员可以办理入职。"))
+    if start_date is None or abs((start_date - date.today()).days) > 366:
+        raise DomainError(_("请填写一年内的入职日期。"), "start_date")
+    if monthly_wage is not None and not 0 < monthly_wage <= 100_000:
+        raise DomainError(_("月薪应在 1 到 100000 元之间。"), "monthly_wage")
+    # The guard against over-hiring: one statement that only succeeds while a place is left.
+    taken = db.session.execute(update(Vacancy).where(Vacancy.id == referral.vacancy_id,
+                                                     Vacancy.filled < Vacancy.headcount)
+                               .values(filled=Vacancy.filled + 1).execution_options(synchronize_session=False))
+    if taken.rowcount != 1:
+        db.session.rollback()
+        raise DomainError(_("该岗位名额已满，无法再录用。"))
+    vacancy = referral.vacancy
+    db.session.refresh(vacancy)
+    _step(actor, referral, "hired", "")
+    referral.worker.status = "employed"
+    placement = Placement(worker=referral.worker, vacancy=vacancy, enterprise_id=vacancy.enterprise_id,
+                          referral_id=referral.id, start_date=start_date, channel=_channel(referral),
+                          transfer_type=_transfer_type(referral.worker, vacancy), monthly_wage=monthly_wage)
+    for months in FOLLOW_UP_MONTHS:
+        placement.follow_ups.append(FollowUp(due_month=months, due_on=start_date + timedelta(days=30 * months)))
+    db.session.add(placement)
+    if vacancy.filled >= vacancy.headcount:
+        vacancy.status = "filled"
+    db.session.flush()
+    audit.record(actor, "referral.hired", "referral", referral.id, placement_id=placement.id)
+    for kind, oid in (("worker", referral.worker_id), ("vacancy", vacancy.id), ("context", None)):
+        matching.note_change(kind, oid)
+    db.session.commit()
+    return placement
+
+
+# --- what each role's referral pages list ------------------------------------------------------------------
+
+def inbox(actor: User, status: str | None = None, limit: int = 200) -> list[Referral]:
+    query = (select(Referral).join(Vacancy).join(Worker)
+             .options(selectinload(Referral.worker).selectinload(Worker.home_region),
+                      selectinload(Referral.vacancy).selectinload(Vacancy.enterprise)))
+    if actor.role == "enterprise":
+        query = query.where(Vacancy.enterprise_id == actor.enterprise_id)
+    elif actor.role == "coordinator":
+        query = query.where(Worker.home_region_id == actor.village.region_id)
+    elif actor.role == "seeker":
+        query = query.where(Referral.worker_id == (actor.worker_id or -1))
+    else:
+        raise Forbidden(_("您无权访问此页面。"))
+    if status:
+        query = query.where(Referral.status == status)
+    return list(db.session.scalars(query.order_by(Referral.updated_at.desc(), Referral.id.desc()).limit(limit)))
+
+
+@dataclass
+class Nominee:
+    worker: Worker
+    explanation: Explanation
+
+
+def nominees_for(actor: User, vacancy_id: int) -> tuple[Vacancy, list[Nominee]]:
+    """The coordinator's own available workers for a vacancy, best fit first, with the engine's reasons.
+    Bounded by the village's size, so explaining each is cheap."""
+    if actor.role != "coordinator":
+        raise Forbidden(_("只有村级协调员可以推荐人员。"))
+    vacancy = _open_vacancy(actor, vacancy_id)
+    workers = list(db.session.scalars(select(Worker).where(Worker.home_region_id == actor.village.region_id,
+                                                           Worker.status.in_(("available", "nominated")))))
+    state = matching.current()
+    rows = [Nominee(w, state.index.explain(w.id, vacancy.id, statuses=("available", "nominated"))) for w in workers]
+    rows = [r for r in rows if r.explanation.eligible]
+    rows.sort(key=lambda r: (-r.explanation.total, r.worker.id))
+    return vacancy, rows
+
+
+def paired_vacancies(actor: User) -> list[Vacancy]:
+    """Open vacancies of the enterprises actively paired with the coordinator's village."""
+    if actor.role != "coordinator":
+        raise Forbidden(_("只有村级协调员可以查看。"))
+    enterprise_ids = select(Pairing.enterprise_id).where(Pairing.village_id == actor.village_id,
+                                                         Pairing.status == "active")
+    return list(db.session.scalars(
+        select(Vacancy).where(Vacancy.enterprise_id.in_(enterprise_ids), Vacancy.status == "open")
+        .options(selectinload(Vacancy.enterprise), selectinload(Vacancy.site_county))
+        .order_by(Vacancy.published_at.desc(), Vacancy.id.desc())))

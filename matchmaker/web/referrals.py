@@ -1,0 +1,98 @@
+"""Referrals across roles: a coordinator nominates, a seeker applies, the enterprise moves each one on and hires."""
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from matchmaker.models.referrals import REFERRAL_STATUSES, REFERRAL_TRANSITIONS
+from matchmaker.services import referrals
+from matchmaker.services.errors import DomainError, Forbidden, NotFound
+from matchmaker.web.access import actor, role_required
+
+bp = Blueprint("referrals", __name__, url_prefix="/referrals")
+
+
+def _back(default: str):
+    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
+                    else default)
+
+
+@bp.route("/")
+@login_required
+def inbox():
+    user = actor()
+    if user.role not in ("enterprise", "coordinator", "seeker"):
+        abort(403)
+    status = request.args.get("status") if request.args.get("status") in REFERRAL_STATUSES else None
+    return render_template("referrals/inbox.html", rows=referrals.inbox(user, status), status=status,
+                           statuses=REFERRAL_STATUSES, transitions=REFERRAL_TRANSITIONS,
+                           enterprise_steps=referrals.ENTERPRISE_STEPS, today=date.today())
+
+
+@bp.route("/<int:referral_id>/move", methods=["POST"])
+@login_required
+def move(referral_id):
+    try:
+        referrals.move(actor(), referral_id, request.form.get("to", ""), request.form.get("reason", ""))
+        flash(_("已更新。"), "success")
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as e:
+        flash(e.message, "error")
+    return _back(url_for("referrals.inbox"))
+
+
+@bp.route("/<int:referral_id>/hire", methods=["POST"])
+@role_required("enterprise")
+def hire(referral_id):
+    start = request.form.get("start_date", type=date.fromisoformat)
+    wage = request.form.get("monthly_wage", type=int)
+    try:
+        referrals.hire(actor(), referral_id, start, wage)
+        flash(_("已办理入职，并已安排 1、3、6、12 个月回访。"), "success")
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as e:
+        flash(e.message, "error")
+    return _back(url_for("referrals.inbox"))
+
+
+@bp.route("/vacancies")
+@role_required("coordinator")
+def paired_vacancies():
+    return render_template("referrals/paired_vacancies.html", vacancies=referrals.paired_vacancies(actor()))
+
+
+@bp.route("/nominate/<int:vacancy_id>", methods=["GET", "POST"])
+@role_required("coordinator")
+def nominate(vacancy_id):
+    if request.method == "POST":
+        ids = [int(i) for i in request.form.getlist("worker_id") if i.isdigit()]
+        try:
+            done = referrals.nominate(actor(), vacancy_id, ids, request.form.get("note", ""),
+                                      request.form.get("consent") == "1")
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as e:
+            flash(e.message, "error")
+        else:
+            flash(_("已推荐 %(n)s 人。", n=len(done)), "success")
+            return redirect(url_for("referrals.inbox"))
+    vacancy, rows = referrals.nominees_for(actor(), vacancy_id)
+    return render_template("referrals/nominate.html", vacancy=vacancy, rows=rows,
+                           chosen={int(i) for i in request.form.getlist("worker_id") if i.isdigit()},
+                           note=request.form.get("note", ""))
+
+
+@bp.route("/apply/<int:vacancy_id>", methods=["POST"])
+@role_required("seeker")
+def apply(vacancy_id):
+    try:
+        referrals.apply(actor(), vacancy_id, request.form.get("consent") == "1")
+        flash(_("申请已提交，可在“我的申请”查看进度。"), "success")
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as e:
+        flash(e.message, "error")
+    return _back(url_for("seeker.recommended"))
