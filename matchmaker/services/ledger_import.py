@@ -367,13 +367,18 @@ class Preview:
                            for w in self.new[:sample]]}
 
 
+def _choice_key(text: str) -> str:
+    """How a coded cell is compared: case and spaces do not matter ("Within the city" = "within thecity")."""
+    return clean(text).lower().replace(" ", "")
+
+
 def _choice_map(choices: dict, words: dict) -> dict[str, object]:
     out: dict[str, object] = {}
     for lang in current_app.config.get("LANGUAGES", ["zh_CN"]):
         with force_locale(lang):
-            out.update({clean(str(label)).lower(): code for code, label in choices.items()})
-    out.update({clean(str(label)).lower(): code for code, label in choices.items()})
-    out.update(words)
+            out.update({_choice_key(str(label)): code for code, label in choices.items()})
+    out.update({_choice_key(str(label)): code for code, label in choices.items()})
+    out.update({_choice_key(w): code for w, code in words.items()})
     return out
 
 
@@ -432,13 +437,13 @@ def _entry_of(row: Row, vocab: _Vocabulary, errors: list[str]) -> LedgerEntry:
                             column=COLUMN[key].label))
     education = 2
     if v.get("education"):
-        education = vocab.education.get(v["education"].lower(), -1)
+        education = vocab.education.get(_choice_key(v["education"]), -1)
         if education == -1:
             errors.append(_("文化程度“%(value)s”无法识别，请从下拉列表选择。", value=v["education"]))
             education = 2
     radius = "city"
     if v.get("radius"):
-        radius = vocab.radius.get(v["radius"].lower().replace(" ", ""))
+        radius = vocab.radius.get(_choice_key(v["radius"]))
         if radius is None:
             errors.append(_("意向范围“%(value)s”无法识别，请从下拉列表选择。", value=v["radius"]))
             radius = "city"
@@ -476,7 +481,7 @@ def _skills_of(row: Row, vocab: _Vocabulary, errors: list[str]):
     default_level = 1
     level_text = row.values.get("skill_level", "")
     if level_text:
-        default_level = vocab.skill_level.get(level_text.lower()) or _level_of(level_text) or 0
+        default_level = vocab.skill_level.get(_choice_key(level_text)) or _level_of(level_text) or 0
         if not default_level:
             errors.append(_("技能等级“%(value)s”无法识别，请填 1–5 或 初级、中级、高级、技师、高级技师。", value=level_text))
             default_level = 1

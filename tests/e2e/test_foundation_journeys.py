@@ -55,7 +55,7 @@ def test_bureau_registers_an_enterprise_through_the_region_cascade(demo_site, pa
     picker.locator("select").nth(0).select_option(label="梅州市")
     picker.locator("select").nth(1).select_option(label="五华县")
     page.fill("#industry", "电子信息")
-    screenshot(page, "bureau-new-enterprise-360")
+    screenshot(page, "bureau-new-enterprise-360", full_page=False)
     page.click("button.primary")
     assert "登记成功" in page.content()
     enterprise = db.session.scalar(select(Enterprise).where(Enterprise.name == "梅州示范电子有限公司"))

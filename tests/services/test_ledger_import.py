@@ -307,3 +307,14 @@ def test_export_masks_neutralises_formulas_and_is_audited(world, trades):
     audit = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()))
     assert (audit.action, audit.object_type, audit.object_id, audit.detail["rows"]) == \
         ("ledger.export", "village", world.a.village.id, 2)
+
+
+def test_english_choice_labels_with_spaces_are_understood(app):
+    from flask_babel import force_locale
+    from matchmaker.services.ledger_import import _choice_key, _Vocabulary
+    from tests.factories import make_world
+    make_world()
+    with app.test_request_context(), force_locale("en"):
+        vocab = _Vocabulary()
+    assert vocab.radius[_choice_key("Within the city")] == "city"
+    assert vocab.radius[_choice_key("本市")] == "city"
