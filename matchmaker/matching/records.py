@@ -12,7 +12,7 @@ e.g. ``worker.skills[1].level`` or ``vacancy.lat`` — never a wrong score.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Iterable, Sequence
 

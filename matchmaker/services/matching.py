@@ -18,7 +18,7 @@ from matchmaker.extensions import db
 from matchmaker.matching import (Context, Explanation, MatchIndex, Policy, TradeCatalogue, VacancyRecord,
                                  WorkerRecord)
 from matchmaker.matching.errors import UnknownRecord
-from matchmaker.models import (Enterprise, MatchingChange, OrderClass, OrderClassStudent, Pairing, Park,
+from matchmaker.models import (MatchingChange, OrderClass, OrderClassStudent, Pairing, Park,
                                ParkSchoolLink, PolicySetting, Referral, Region, Trade, TradeAlias, Vacancy,
                                VacancyTrade, Village, Worker)
 from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES

@@ -10,7 +10,7 @@ from wtforms.validators import Optional
 from matchmaker.services import dashboards, rankings, vacancies
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import show_error
+from matchmaker.web.forms import REFUSED, attempt, show_error
 from matchmaker.vocabulary import EDUCATION, SKILL_LEVEL, TRAINING_MODE, ZONE
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
@@ -147,15 +147,8 @@ def edit_vacancy(vacancy_id):
 
 
 def _status_action(action, vacancy_id, done):
-    try:
-        vacancy = action(actor(), vacancy_id)
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as e:
-        flash(e.message, "error")
-        return None
-    flash(done % {"title": vacancy.title}, "success")
-    return vacancy
+    vacancy = attempt(lambda: action(actor(), vacancy_id), lambda v: done % {"title": v.title})
+    return None if vacancy is REFUSED else vacancy
 
 
 @bp.route("/vacancies/<int:vacancy_id>/publish", methods=["POST"])

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from matchmaker.services.errors import DomainError
+from matchmaker.services.errors import DomainError, Forbidden, NotFound
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:
@@ -15,6 +15,24 @@ def show_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = list(field.errors) + [error.message]
     else:
         flash(error.message, "error")
+
+
+REFUSED = object()
+
+
+def attempt(action, success):
+    """Run one service call for a button-like POST and flash its success (a message, or a function of the
+    result) or its refusal in the user's language; returns the result, or REFUSED. Missing and forbidden
+    objects still end as 404/403 pages."""
+    try:
+        result = action()
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as e:
+        flash(e.message, "error")
+        return REFUSED
+    flash(success(result) if callable(success) else success, "success")
+    return result
 
 
 class LoginForm(FlaskForm):

@@ -1,6 +1,5 @@
 """Public pages: the home page with live counts, and the language switch."""
 from flask import Blueprint, current_app, redirect, render_template, request, session
-from flask_login import current_user
 
 from matchmaker.services import stats
 from matchmaker.web.nav import safe_next

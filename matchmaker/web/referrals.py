@@ -1,14 +1,14 @@
 """Referrals across roles: a coordinator nominates, a seeker applies, the enterprise moves each one on and hires."""
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from matchmaker.models.referrals import REFERRAL_STATUSES, REFERRAL_TRANSITIONS
 from matchmaker.services import referrals
-from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.web.access import actor, role_required
+from matchmaker.web.forms import REFUSED, attempt
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 
@@ -33,13 +33,8 @@ def inbox():
 @bp.route("/<int:referral_id>/move", methods=["POST"])
 @login_required
 def move(referral_id):
-    try:
-        referrals.move(actor(), referral_id, request.form.get("to", ""), request.form.get("reason", ""))
-        flash(_("已更新。"), "success")
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as e:
-        flash(e.message, "error")
+    attempt(lambda: referrals.move(actor(), referral_id, request.form.get("to", ""), request.form.get("reason", "")),
+            _("已更新。"))
     return _back(url_for("referrals.inbox"))
 
 
@@ -48,13 +43,7 @@ def move(referral_id):
 def hire(referral_id):
     start = request.form.get("start_date", type=date.fromisoformat)
     wage = request.form.get("monthly_wage", type=int)
-    try:
-        referrals.hire(actor(), referral_id, start, wage)
-        flash(_("已办理入职，并已安排 1、3、6、12 个月回访。"), "success")
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as e:
-        flash(e.message, "error")
+    attempt(lambda: referrals.hire(actor(), referral_id, start, wage), _("已办理入职，并已安排 1、3、6、12 个月回访。"))
     return _back(url_for("referrals.inbox"))
 
 
@@ -67,32 +56,20 @@ def paired_vacancies():
 @bp.route("/nominate/<int:vacancy_id>", methods=["GET", "POST"])
 @role_required("coordinator")
 def nominate(vacancy_id):
-    if request.method == "POST":
-        ids = [int(i) for i in request.form.getlist("worker_id") if i.isdigit()]
-        try:
-            done = referrals.nominate(actor(), vacancy_id, ids, request.form.get("note", ""),
-                                      request.form.get("consent") == "1")
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as e:
-            flash(e.message, "error")
-        else:
-            flash(_("已推荐 %(n)s 人。", n=len(done)), "success")
-            return redirect(url_for("referrals.inbox"))
+    chosen = [int(i) for i in request.form.getlist("worker_id") if i.isdigit()]
+    if request.method == "POST" and attempt(
+            lambda: referrals.nominate(actor(), vacancy_id, chosen, request.form.get("note", ""),
+                                       request.form.get("consent") == "1"),
+            lambda done: _("已推荐 %(n)s 人。", n=len(done))) is not REFUSED:
+        return redirect(url_for("referrals.inbox"))
     vacancy, rows = referrals.nominees_for(actor(), vacancy_id)
-    return render_template("referrals/nominate.html", vacancy=vacancy, rows=rows,
-                           chosen={int(i) for i in request.form.getlist("worker_id") if i.isdigit()},
+    return render_template("referrals/nominate.html", vacancy=vacancy, rows=rows, chosen=set(chosen),
                            note=request.form.get("note", ""))
 
 
 @bp.route("/apply/<int:vacancy_id>", methods=["POST"])
 @role_required("seeker")
 def apply(vacancy_id):
-    try:
-        referrals.apply(actor(), vacancy_id, request.form.get("consent") == "1")
-        flash(_("申请已提交，可在“我的申请”查看进度。"), "success")
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as e:
-        flash(e.message, "error")
+    attempt(lambda: referrals.apply(actor(), vacancy_id, request.form.get("consent") == "1"),
+            _("申请已提交，可在“我的申请”查看进度。"))
     return _back(url_for("seeker.recommended"))

@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from matchmaker.services import ledger_export, ledger_import, workers
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import show_error
+from matchmaker.web.forms import REFUSED, attempt, show_error
 from matchmaker.vocabulary import EDUCATION, RADIUS
 
 bp = Blueprint("village", __name__, url_prefix="/village")
@@ -122,14 +122,9 @@ def import_preview(token):
 @bp.route("/import/<token>/confirm", methods=["POST"])
 @role_required("coordinator")
 def import_confirm(token):
-    try:
-        count = ledger_import.confirm(actor(), token)
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as e:
-        flash(e.message, "error")
+    if attempt(lambda: ledger_import.confirm(actor(), token),
+               lambda count: _("已将 %(n)s 人导入台账。", n=count)) is REFUSED:
         return redirect(url_for("village.import_preview", token=token))
-    flash(_("已将 %(n)s 人导入台账。", n=count), "success")
     return redirect(url_for("village.home"))
 
 
