@@ -125,6 +125,8 @@ def create_invitation(actor: User, role: str, organisation, display_name: str = 
         raise Forbidden(_("您无权为该机构邀请人员。"))
     if actor.role != "bureau" and role != actor.role:
         raise Forbidden(_("您只能邀请本机构的同事。"))
+    if role == "bureau" and getattr(organisation, "level", None) not in ("province", "city", "county"):
+        raise DomainError(_("人社部门账号只能设在省、市或县（市、区）。"), "region_code")
     token = secrets.token_urlsafe(24)
     invitation = Invitation(token_hash=_token_hash(token), role=role, display_name=(display_name or "")[:60],
                             created_by_id=actor.id, expires_at=utcnow() + timedelta(days=INVITATION_DAYS))

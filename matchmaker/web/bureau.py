@@ -3,12 +3,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from matchmaker.models import Enterprise, School, Village
 from matchmaker.models.orgs import SCHOOL_KINDS
-from matchmaker.services import accounts, dashboards, orgs
+from matchmaker.services import accounts, dashboards, orgs, regions
 from matchmaker.services.errors import DomainError
 from matchmaker.services.permissions import load_for
 from matchmaker.web.access import actor, role_required
@@ -29,6 +29,12 @@ class EnterpriseForm(FlaskForm):
 
 class VillageForm(FlaskForm):
     village_code = HiddenField(_l("村（居）"))
+
+
+class BureauInviteForm(FlaskForm):
+    region_code = HiddenField(_l("县（市、区）"))
+    city_level = BooleanField(_l("邀请所选县所属的市级人社部门"))
+    display_name = StringField(_l("姓名（可选）"), validators=[Length(max=60)])
 
 
 class SchoolForm(FlaskForm):
@@ -85,3 +91,21 @@ def invite(kind, org_id):
     token = accounts.create_invitation(actor(), role, organisation, request.form.get("display_name", ""))
     link = url_for("auth.accept_invitation", token=token, _external=True)
     return render_template("bureau/invitation.html", link=link, organisation=organisation, role=role)
+
+
+@bp.route("/invite-bureau", methods=["GET", "POST"])
+@role_required("bureau")
+def invite_bureau():
+    """A bureau invites a colleague for a county or city inside its own region."""
+    form = BureauInviteForm()
+    if form.validate_on_submit():
+        try:
+            county = regions.by_code(form.region_code.data or "", "county")
+            region = county.parent if form.city_level.data else county
+            token = accounts.create_invitation(actor(), "bureau", region, form.display_name.data)
+        except DomainError as e:
+            show_error(form, e)
+        else:
+            link = url_for("auth.accept_invitation", token=token, _external=True)
+            return render_template("bureau/invitation.html", link=link, organisation=region, role="bureau")
+    return render_template("bureau/bureau_invite_form.html", form=form)

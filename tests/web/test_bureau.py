@@ -61,3 +61,20 @@ def test_register_village_by_code(world, login):
     assert db.session.scalar(select(func.count(Village.id))) == 3
     r = c.post("/bureau/villages/new", data={"village_code": "441424101202"})
     assert "已在平台登记" in r.get_data(as_text=True)
+
+
+def test_a_bureau_invites_a_county_bureau_inside_its_region_only(world, login, app):
+    province = login(world.province_bureau)
+    r = province.post("/bureau/invite-bureau", data={"region_code": "441424", "display_name": "县局"})
+    link = re.search(r'value="(http[^"]+/invite/[^"]+)"', r.get_data(as_text=True)).group(1)
+    path = link.split("localhost", 1)[1]
+    r = app.test_client().post(path, data={"login": "wuhua.hrss", "display_name": "县局", "password": "county-bureau-9"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/bureau/")
+    user = db.session.scalar(select(User).where(User.login == "wuhua.hrss"))
+    assert user.role == "bureau" and user.region.code == "441424"
+    # A county bureau cannot invite for another county; a city invitation takes the county's city.
+    county = login(world.a.county_bureau)
+    refused = county.post("/bureau/invite-bureau", data={"region_code": "441302"})
+    assert "无权" in refused.get_data(as_text=True)
+    city = province.post("/bureau/invite-bureau", data={"region_code": "441302", "city_level": "y"})
+    assert "惠州市" in city.get_data(as_text=True)
