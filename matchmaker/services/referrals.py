@@ -131,12 +131,12 @@ def _release_worker(worker: Worker) -> None:
 def move(actor: User, referral_id: int, to_status: str, reason: str = "") -> Referral:
     """Shortlist, interview, offer or reject (the enterprise); withdraw (the worker's side)."""
     referral = load_for(actor, Referral, referral_id)
+    if to_status not in ENTERPRISE_STEPS | WORKER_SIDE_STEPS:
+        raise DomainError(_("无效的操作。"), "to")
     if to_status in ENTERPRISE_STEPS:
         allowed = actor.role == "enterprise" and referral.vacancy.enterprise_id == actor.enterprise_id
-    elif to_status in WORKER_SIDE_STEPS:
-        allowed = actor.role in ("seeker", "coordinator") and can(actor, "edit", referral.worker)
     else:
-        allowed = False
+        allowed = actor.role in ("seeker", "coordinator") and can(actor, "edit", referral.worker)
     if not allowed:
         raise Forbidden(_("您无权进行此操作。"))
     if to_status == "rejected" and not (reason or "").strip():

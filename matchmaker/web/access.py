@@ -5,12 +5,12 @@ from flask import abort
 from flask_login import current_user, login_required
 
 
-def role_required(role: str):
+def role_required(*roles: str):
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if current_user.role != role:
+            if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
         return wrapped

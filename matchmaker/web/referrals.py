@@ -1,9 +1,8 @@
 """Referrals across roles: a coordinator nominates, a seeker applies, the enterprise moves each one on and hires."""
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from matchmaker.models.referrals import REFERRAL_STATUSES, REFERRAL_TRANSITIONS
 from matchmaker.services import referrals
@@ -19,11 +18,9 @@ def _back(default: str):
 
 
 @bp.route("/")
-@login_required
+@role_required("enterprise", "coordinator", "seeker")
 def inbox():
     user = actor()
-    if user.role not in ("enterprise", "coordinator", "seeker"):
-        abort(403)
     status = request.args.get("status") if request.args.get("status") in REFERRAL_STATUSES else None
     return render_template("referrals/inbox.html", rows=referrals.inbox(user, status), status=status,
                            statuses=REFERRAL_STATUSES, transitions=REFERRAL_TRANSITIONS,
@@ -31,7 +28,7 @@ def inbox():
 
 
 @bp.route("/<int:referral_id>/move", methods=["POST"])
-@login_required
+@role_required("enterprise", "coordinator", "seeker")
 def move(referral_id):
     attempt(lambda: referrals.move(actor(), referral_id, request.form.get("to", ""), request.form.get("reason", "")),
             _("已更新。"))
