@@ -33,6 +33,26 @@ def register_cli(app: Flask) -> None:
         for role, login, org in report["accounts"]:
             click.echo(f"  {role:12} {login:24} {org}")
 
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    def backup_command(path):
+        """Write every table to PATH (gzip'd JSON lines; personal data stays encrypted)."""
+        from matchmaker.services import backup
+        counts = backup.dump(Path(path))
+        click.echo(f"wrote {sum(counts.values())} rows from {len(counts)} tables to {path}")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def restore_command(path):
+        """Load a backup into an empty database migrated to the backup's revision."""
+        from matchmaker.services import backup, matching
+        try:
+            counts = backup.restore(Path(path))
+        except backup.BackupError as e:
+            raise click.ClickException(str(e)) from None
+        matching.reset()
+        click.echo(f"restored {sum(counts.values())} rows into {len(counts)} tables")
+
     @app.cli.command("setup")
     @click.option("--workers", default=200, show_default=True)
     def setup_command(workers):
