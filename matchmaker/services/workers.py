@@ -7,15 +7,17 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from matchmaker.extensions import db
-from matchmaker.models import User, Village, Worker
+from matchmaker.models import Certificate, TrainingRecord, Trade, User, Village, Worker, WorkerSkill
 from matchmaker.models.workers import RADII
 from matchmaker.services import audit, matching, pii
 from matchmaker.services.accounts import normalise_phone
 from matchmaker.services.errors import DomainError
 from matchmaker.services.identity import check_id_number
-from matchmaker.services.permissions import can, require
+from matchmaker.orm import utcnow
+from matchmaker.services.permissions import can, load_for, require
 
 LEGAL_WORKING_AGE = 16
 
@@ -107,3 +109,163 @@ def ledger_page(actor: User, village: Village, page: int, per_page: int = 20, se
     if search:
         query = query.where(Worker.name.contains(search.strip()))
     return db.paginate(query.order_by(Worker.id.desc()), page=page, per_page=per_page, error_out=False)
+
+
+# --- editing one worker in the ledger ----------------------------------------------------------------------------
+# Every edit carries the version of the record the form was built from; an edit based on an older version is
+# refused (and the ORM's version check catches two saves racing on the same version), never silently lost.
+
+class StaleEdit(DomainError):
+    pass
+
+
+def stale_message() -> str:
+    return _("该记录已被他人修改，请刷新后重新编辑")
+
+
+@dataclass
+class Profile:
+    phone: str = ""  # empty: keep the phone on record
+    education: int = 2
+    radius: str = "city"
+    min_wage: int | None = None
+    willing_to_train: bool = False
+    available_from: date | None = None
+    poor_household: bool = False
+    no_employed_member: bool = False
+
+
+def worker_for_edit(actor: User, worker_id: int) -> Worker:
+    return load_for(actor, Worker, worker_id, "edit")
+
+
+def _editable(actor: User, worker_id: int, version) -> Worker:
+    worker = worker_for_edit(actor, worker_id)
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        version = None
+    if version != worker.version:
+        raise StaleEdit(stale_message())
+    return worker
+
+
+def _save(actor: User, worker: Worker, action: str, **detail) -> Worker:
+    worker.updated_at = utcnow()  # always UPDATE the worker row, so its version moves on and is checked
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleEdit(stale_message()) from None
+    audit.record(actor, action, "worker", worker.id, **detail)
+    matching.note_change("worker", worker.id)
+    db.session.commit()
+    return worker
+
+
+def update_profile(actor: User, worker_id: int, version, profile: Profile) -> Worker:
+    """Intention and household: education, radius, minimum wage, training, availability, household, phone."""
+    worker = _editable(actor, worker_id, version)
+    if profile.education not in range(6):
+        raise DomainError(_("请选择文化程度。"), "education")
+    if profile.radius not in RADII:
+        raise DomainError(_("请选择意向就业范围。"), "radius")
+    if profile.min_wage is not None and not 0 <= profile.min_wage <= 100000:
+        raise DomainError(_("期望最低月薪应在 0 到 100000 元之间。"), "min_wage")
+    if (profile.phone or "").strip():
+        phone = normalise_phone(profile.phone)
+        worker.phone_enc, worker.phone_masked = pii.encrypt(phone), pii.mask_phone(phone)
+    for f in ("education", "radius", "min_wage", "willing_to_train", "available_from", "poor_household",
+              "no_employed_member"):
+        setattr(worker, f, getattr(profile, f))
+    return _save(actor, worker, "worker.update")
+
+
+def set_seeking(actor: User, worker_id: int, version, seeking: bool) -> Worker:
+    """Mark a worker as not seeking work, or available again."""
+    worker = _editable(actor, worker_id, version)
+    if seeking and worker.status != "not_seeking":
+        raise DomainError(_("%(name)s 当前不是“暂不求职”状态。", name=worker.name))
+    if not seeking and worker.status != "available":
+        raise DomainError(_("只有求职中的人员可以标记为暂不求职。"))
+    worker.status = "available" if seeking else "not_seeking"
+    return _save(actor, worker, "worker.status", status=worker.status)
+
+
+def _trade(text: str, field: str) -> Trade:
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("请填写工种。"), field)
+    found = matching.current().catalogue.normalise(text)
+    trade = db.session.scalar(select(Trade).where(Trade.code == found.code)) if found.code else None
+    if trade is None:
+        names = "、".join(dict.fromkeys(name for _code, name, _score in found.candidates[:5]))
+        raise DomainError(_("工种“%(text)s”无法识别，您是否要填：%(names)s？", text=text, names=names) if names
+                          else _("工种“%(text)s”无法识别，请填写国家职业分类中的工种名称。", text=text), field)
+    return trade
+
+
+def _level(level, field: str = "level") -> int:
+    if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
+        raise DomainError(_("技能等级应为 1 到 5 级。"), field)
+    return level
+
+
+def add_skill(actor: User, worker_id: int, version, typed: str, level) -> WorkerSkill:
+    worker = _editable(actor, worker_id, version)
+    trade = _trade(typed, "trade")
+    level = _level(level)
+    if any(s.trade_id == trade.id for s in worker.skills):
+        raise DomainError(_("已登记该技能：%(name)s。", name=trade.name), "trade")
+    skill = WorkerSkill(trade=trade, level=level, typed_name=typed.strip()[:60])
+    worker.skills.append(skill)
+    _save(actor, worker, "worker.skill_add", trade_id=trade.id, level=level)
+    return skill
+
+
+def remove_skill(actor: User, worker_id: int, version, skill_id: int) -> Worker:
+    worker = _editable(actor, worker_id, version)
+    skill = next((s for s in worker.skills if s.id == skill_id), None)
+    if skill is None:
+        raise DomainError(_("找不到该技能。"))
+    worker.skills.remove(skill)
+    return _save(actor, worker, "worker.skill_remove", trade_id=skill.trade_id)
+
+
+def add_certificate(actor: User, worker_id: int, version, trade_text: str, level, number: str = "",
+                    issued_on: date | None = None) -> Certificate:
+    worker = _editable(actor, worker_id, version)
+    trade = _trade(trade_text, "trade")
+    level = _level(level)
+    number = (number or "").strip()
+    if len(number) > 40:
+        raise DomainError(_("证书编号不能超过 40 个字符。"), "number")
+    if issued_on is not None and issued_on > date.today():
+        raise DomainError(_("发证日期不能晚于今天。"), "issued_on")
+    certificate = Certificate(trade=trade, level=level, number=number, issued_on=issued_on)
+    worker.certificates.append(certificate)
+    _save(actor, worker, "worker.certificate_add", trade_id=trade.id, level=level)
+    return certificate
+
+
+def add_training(actor: User, worker_id: int, version, course: str, trade_text: str = "", hours=0,
+                 completed: bool = False) -> TrainingRecord:
+    worker = _editable(actor, worker_id, version)
+    course = (course or "").strip()
+    if not course or len(course) > 120:
+        raise DomainError(_("请填写培训课程名称（不超过 120 个字）。"), "course")
+    trade = _trade(trade_text, "trade") if (trade_text or "").strip() else None
+    if isinstance(hours, bool) or not isinstance(hours, int) or not 0 <= hours <= 10000:
+        raise DomainError(_("培训学时应在 0 到 10000 之间。"), "hours")
+    record = TrainingRecord(course=course, trade=trade, hours=hours, completed=bool(completed))
+    worker.trainings.append(record)
+    _save(actor, worker, "worker.training_add", course=course)
+    return record
+
+
+def completeness(worker: Worker) -> tuple[float, list[str]]:
+    """Share of the record that is filled in, and what is missing (in the user's language)."""
+    checks = [(bool(worker.phone_masked), _("手机号")), (bool(worker.skills), _("技能")),
+              (bool(worker.radius), _("意向就业范围")), (worker.education is not None, _("文化程度")),
+              (bool(worker.trainings or worker.certificates), _("培训或证书"))]
+    return sum(ok for ok, _name in checks) / len(checks), [name for ok, name in checks if not ok]

@@ -14,13 +14,15 @@ from matchmaker.web.security import add_security_headers
 
 def register_web(app: Flask) -> None:
     from matchmaker.services.accounts import load_session_user
-    from matchmaker.web import auth, bureau, enterprise, public, referrals, regions, school, seeker, trades, village
+    from matchmaker.web import (auth, bureau, enterprise, follow_ups, pairings, public, referrals, regions, school,
+                                seeker, trades, village)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.user_loader(load_session_user)
 
-    for module in (public, auth, regions, enterprise, village, school, seeker, bureau, referrals, trades):
+    for module in (public, auth, regions, enterprise, village, school, seeker, bureau, referrals, pairings, follow_ups,
+                   trades):
         app.register_blueprint(module.bp)
 
     from flask_babel import get_locale

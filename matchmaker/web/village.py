@@ -11,6 +11,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from matchmaker.extensions import db
 from matchmaker.services import ledger_export, ledger_import, workers
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.web.access import actor, role_required
@@ -150,3 +151,74 @@ def too_large(e):
     return render_template("errors/error.html", status=413,
                            message=_("上传的文件太大（不能超过 %(mb)s MB）。请删除无关的工作表和内容，或分成几个文件上传。",
                                      mb=limit)), 413
+
+
+# --- one worker: view (masked) and edit ----------------------------------------------------------------------------
+
+def _int(name: str):
+    raw = (request.form.get(name) or "").strip()
+    return int(raw) if raw.lstrip("-").isdigit() else (None if not raw else -1)
+
+
+def _date(name: str):
+    raw = (request.form.get(name) or "").strip()
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise DomainError(_("日期格式不正确。"), name) from None
+
+
+def _checked(name: str) -> bool:
+    return request.form.get(name) in ("1", "y", "on")
+
+
+def _worker_action(user, worker_id: int, action: str):
+    version = request.form.get("version")
+    if action == "profile":
+        profile = workers.Profile(
+            phone=request.form.get("phone", ""), education=_int("education"),
+            radius=request.form.get("radius", ""), min_wage=_int("min_wage"),
+            willing_to_train=_checked("willing_to_train"), available_from=_date("available_from"),
+            poor_household=_checked("poor_household"), no_employed_member=_checked("no_employed_member"))
+        return workers.update_profile(user, worker_id, version, profile), _("已保存。")
+    if action in ("not_seeking", "available"):
+        return workers.set_seeking(user, worker_id, version, action == "available"), _("已更新求职状态。")
+    if action == "add_skill":
+        return workers.add_skill(user, worker_id, version, request.form.get("trade", ""), _int("level")), \
+            _("已添加技能。")
+    if action == "remove_skill":
+        return workers.remove_skill(user, worker_id, version, _int("skill_id")), _("已删除技能。")
+    if action == "add_certificate":
+        return workers.add_certificate(user, worker_id, version, request.form.get("trade", ""), _int("level"),
+                                       request.form.get("number", ""), _date("issued_on")), _("已添加证书。")
+    if action == "add_training":
+        return workers.add_training(user, worker_id, version, request.form.get("course", ""),
+                                    request.form.get("trade", ""), _int("hours") or 0,
+                                    _checked("completed")), _("已添加培训记录。")
+    raise DomainError(_("无效的操作。"))
+
+
+@bp.route("/workers/<int:worker_id>", methods=["GET", "POST"])
+@role_required("coordinator")
+def worker(worker_id):
+    user = actor()
+    record = workers.worker_for_edit(user, worker_id)
+    error = None
+    if request.method == "POST":
+        action = request.form.get("action", "")
+        try:
+            _result, message = _worker_action(user, worker_id, action)
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as e:
+            error = e
+            db.session.rollback()  # nothing half-done stays in the session; the form shows what was typed
+            record = workers.worker_for_edit(user, worker_id)
+        else:
+            flash(message, "success")
+            return redirect(url_for("village.worker", worker_id=worker_id))
+    share, missing = workers.completeness(record)
+    typed = request.form if error is not None else {}
+    return render_template("village/worker.html", w=record, share=share, missing=missing, error=error,
+                           typed=typed, typed_action=typed.get("action", ""), education=EDUCATION,
+                           radius=RADIUS), (400 if error is not None else 200)

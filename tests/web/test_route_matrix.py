@@ -8,11 +8,12 @@ each feature's test module."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
 from matchmaker.extensions import db
-from matchmaker.models import Referral, User, Vacancy
+from matchmaker.models import FollowUp, Pairing, Placement, Referral, User, Vacancy
 
 ROLES = ("anonymous", "seeker", "coordinator", "enterprise", "school", "bureau")
 ANY = set(ROLES)
@@ -46,9 +47,15 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("village.new_worker", "POST"): {"coordinator"}, ("village.import_upload", "GET"): {"coordinator"},
     ("village.import_upload", "POST"): {"coordinator"}, ("village.import_template", "GET"): {"coordinator"},
     ("village.ledger_xlsx", "GET"): {"coordinator"},
+    **{(f"pairings.{name}", method): {"enterprise", "coordinator"} for name, method in (
+        ("index", "GET"), ("propose", "GET"), ("propose", "POST"), ("accept", "POST"), ("decline", "POST"),
+        ("end", "POST"), ("target", "POST"), ("activities", "GET"), ("activities", "POST"))},
     # An unknown import token is "not found" even for the coordinator.
     ("village.import_preview", "GET"): set(), ("village.import_errors", "GET"): set(),
     ("village.import_confirm", "POST"): set(),
+    ("follow_ups.index", "GET"): {"coordinator"}, ("follow_ups.record", "GET"): {"coordinator"},
+    ("follow_ups.record", "POST"): {"coordinator"},
+    ("village.worker", "GET"): {"coordinator"}, ("village.worker", "POST"): {"coordinator"},
 }
 
 
@@ -88,8 +95,16 @@ def test_route_matrix(app, world, role):
     db.session.flush()
     referral = Referral(worker=a.worker, vacancy=vacancy, channel="nomination")
     db.session.add(referral)
+    placement = Placement(worker=a.worker, vacancy=vacancy, enterprise_id=a.enterprise.id, start_date=date.today(),
+                          channel="open_market", transfer_type="local")
+    follow_up = FollowUp(placement=placement, due_month=1, due_on=date.today())
+    db.session.add_all([placement, follow_up])
+    pairing = Pairing(enterprise=a.enterprise, village=a.village, status="active", proposed_by_id=a.employer.id)
+    db.session.add(pairing)
     db.session.commit()
     ids = {"vacancy_id": vacancy.id, "referral_id": referral.id, "org_id": a.enterprise.id, "kind": "enterprise",
+           "pairing_id": pairing.id,
+           "follow_up_id": follow_up.id, "worker_id": a.worker.id,
            "token": "no-such-token-000000000000000000"}
     user_id = {"seeker": a.seeker.id, "coordinator": a.coordinator.id, "enterprise": a.employer.id,
                "school": a.teacher.id, "bureau": a.county_bureau.id}.get(role)

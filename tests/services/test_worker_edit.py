@@ -1,0 +1,124 @@
+"""Editing a worker in the ledger: intention and household, seeking status, skills, certificates and training,
+each checked against the version the form was built from."""
+import os
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from matchmaker.extensions import db
+from matchmaker.models import AuditEntry, MatchingChange, Worker
+from matchmaker.services import workers
+from matchmaker.services.errors import DomainError, NotFound
+
+
+def _w(world) -> Worker:
+    return db.session.get(Worker, world.a.worker.id)
+
+
+def test_update_profile_sets_fields_audits_and_notes_the_change(world):
+    w = _w(world)
+    v = w.version
+    workers.update_profile(world.a.coordinator, w.id, v, workers.Profile(
+        phone="13800138000", education=3, radius="province", min_wage=4500, willing_to_train=True,
+        available_from=date(2027, 1, 1), poor_household=True, no_employed_member=True))
+    w = _w(world)
+    assert (w.education, w.radius, w.min_wage, w.willing_to_train, w.poor_household, w.no_employed_member) == (
+        3, "province", 4500, True, True, True)
+    assert w.available_from == date(2027, 1, 1) and w.phone_masked and w.version == v + 1
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "worker.update")).object_id == w.id
+    assert db.session.scalar(select(MatchingChange).where(MatchingChange.kind == "worker",
+                                                          MatchingChange.object_id == w.id))
+
+
+def test_two_edits_from_the_same_old_version_the_second_is_refused(world):
+    w = _w(world)
+    v = w.version
+    workers.update_profile(world.a.coordinator, w.id, v, workers.Profile(education=4, radius="county"))
+    with pytest.raises(DomainError, match="该记录已被他人修改，请刷新后重新编辑"):
+        workers.update_profile(world.a.county_bureau, w.id, v, workers.Profile(education=1, radius="village"))
+    with pytest.raises(DomainError, match="他人修改"):
+        workers.add_skill(world.a.coordinator, w.id, v, "焊工", 2)
+    assert (_w(world).education, _w(world).radius, _w(world).skills) == (4, "county", [])
+
+
+def test_bad_profile_input_names_the_field(world):
+    w = _w(world)
+    with pytest.raises(DomainError) as e:
+        workers.update_profile(world.a.coordinator, w.id, w.version, workers.Profile(min_wage=-5))
+    assert e.value.field == "min_wage"
+    with pytest.raises(DomainError) as e:
+        workers.update_profile(world.a.coordinator, w.id, w.version, workers.Profile(radius="moon"))
+    assert e.value.field == "radius"
+
+
+def test_not_seeking_and_available_again(world):
+    w = _w(world)
+    workers.set_seeking(world.a.coordinator, w.id, w.version, False)
+    assert _w(world).status == "not_seeking"
+    with pytest.raises(DomainError):
+        workers.set_seeking(world.a.coordinator, w.id, _w(world).version, False)
+    workers.set_seeking(world.a.coordinator, w.id, _w(world).version, True)
+    assert _w(world).status == "available"
+
+
+def test_skills_are_normalised_and_removable(world):
+    w = _w(world)
+    skill = workers.add_skill(world.a.coordinator, w.id, w.version, "焊工", 3)
+    assert _w(world).skills[0].trade.name == "焊工" and skill.level == 3
+    with pytest.raises(DomainError) as e:
+        workers.add_skill(world.a.coordinator, w.id, _w(world).version, "焊工", 2)
+    assert e.value.field == "trade"
+    with pytest.raises(DomainError) as e:
+        workers.add_skill(world.a.coordinator, w.id, _w(world).version, "电焊", 9)
+    with pytest.raises(DomainError) as e:
+        workers.add_skill(world.a.coordinator, w.id, _w(world).version, "宇宙飞船驾驶", 2)
+    assert e.value.field == "trade" and "无法识别" in e.value.message
+    workers.remove_skill(world.a.coordinator, w.id, _w(world).version, skill.id)
+    assert _w(world).skills == []
+
+
+def test_low_confidence_trade_lists_candidates(world):
+    w = _w(world)
+    with pytest.raises(DomainError) as e:
+        workers.add_skill(world.a.coordinator, w.id, w.version, "焊", 2)
+    assert e.value.field == "trade" and "无法识别" in e.value.message
+
+
+def test_certificate_and_training(world):
+    w = _w(world)
+    assert workers.completeness(w)[0] < 1
+    workers.add_certificate(world.a.coordinator, w.id, w.version, "焊工", 4, "GD-2026-001", date(2025, 6, 1))
+    workers.add_training(world.a.coordinator, w.id, _w(world).version, "焊接实操", "焊工", 80, True)
+    w = _w(world)
+    assert w.certificates[0].number == "GD-2026-001" and w.certificates[0].level == 4
+    assert (w.trainings[0].course, w.trainings[0].hours, w.trainings[0].completed) == ("焊接实操", 80, True)
+    with pytest.raises(DomainError) as e:
+        workers.add_training(world.a.coordinator, w.id, w.version, "", "", 10, False)
+    assert e.value.field == "course"
+
+
+def test_another_village_cannot_edit(world):
+    w = _w(world)
+    with pytest.raises(NotFound):
+        workers.update_profile(world.b.coordinator, w.id, w.version, workers.Profile())
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+                    reason="SQLite serialises writers; the race is only real on PostgreSQL")
+def test_ten_parallel_edits_from_one_version_exactly_one_lands(app, world):
+    from tests.services.test_follow_ups import _parallel
+    w = _w(world)
+    worker_id, version, coordinator_id = w.id, w.version, world.a.coordinator.id
+    db.session.commit()
+
+    def work(i):
+        from matchmaker.models import User
+        workers.update_profile(db.session.get(User, coordinator_id), worker_id, version,
+                               workers.Profile(min_wage=1000 + i))
+        return "saved"
+
+    results = _parallel(app, 10, work)
+    assert results.count("saved") == 1, results
+    assert all(m == workers.stale_message() for m in results if m != "saved")
+    assert db.session.get(Worker, worker_id).version == version + 1
