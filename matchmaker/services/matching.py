@@ -133,20 +133,16 @@ def _apply(state: _State, changes: list[tuple[int, str, int | None]]) -> _State:
     kinds = {kind for _, kind, _ in changes}
     if kinds & {"policy", "rebuild"}:
         return _build()
-    workers = {oid for _, kind, oid in changes if kind == "worker"}
-    vacancies = {oid for _, kind, oid in changes if kind == "vacancy"}
-    found = {r.id: r for r in _worker_records(workers)} if workers else {}
-    for worker_id in workers:
-        if worker_id in found:
-            state.index.upsert_worker(found[worker_id])
-        else:
-            _remove(state.index.remove_worker, worker_id)
-    found = {r.id: r for r in _vacancy_records(vacancies)} if vacancies else {}
-    for vacancy_id in vacancies:
-        if vacancy_id in found:
-            state.index.upsert_vacancy(found[vacancy_id])
-        else:
-            _remove(state.index.remove_vacancy, vacancy_id)
+    index = state.index
+    for kind, load, upsert, remove in (("worker", _worker_records, index.upsert_worker, index.remove_worker),
+                                       ("vacancy", _vacancy_records, index.upsert_vacancy, index.remove_vacancy)):
+        ids = {oid for _, k, oid in changes if k == kind}
+        found = {r.id: r for r in load(ids)} if ids else {}
+        for object_id in ids:
+            if object_id in found:
+                upsert(found[object_id])
+            else:  # deleted or anonymised since
+                _remove(remove, object_id)
     if "context" in kinds:
         _sync_context(state.index.ctx, load_context())
     state.seen = changes[-1][0]

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from matchmaker.extensions import db
 from matchmaker.matching import Explanation
+from matchmaker.matching.errors import UnknownRecord
 from matchmaker.models import Region, User, Vacancy, VacancyTrade, Worker
 from matchmaker.services import matching
 from matchmaker.services.errors import DomainError
@@ -71,8 +72,11 @@ def vacancies_for(actor: User, k: int = 20) -> list[RankedVacancy]:
     if actor.role != "seeker" or actor.worker_id is None:
         return []
     state = matching.current()
-    ranking = state.index.rank_vacancies(actor.worker_id, k=k, statuses=("available", "nominated", "employed",
-                                                                          "not_seeking"))
+    try:
+        ranking = state.index.rank_vacancies(actor.worker_id, k=k, statuses=("available", "nominated", "employed",
+                                                                              "not_seeking"))
+    except UnknownRecord:  # the record was anonymised: nothing left to rank on
+        return []
     ids = [int(i) for i in ranking.ids]
     vacancies = {v.id: v for v in db.session.scalars(
         select(Vacancy).where(Vacancy.id.in_(ids))
