@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from matchmaker.extensions import db
 from matchmaker.models import (OrderClass, OrderClassStudent, Pairing, Park, ParkSchoolLink, Referral, Region,
@@ -18,14 +18,17 @@ def enterprise_landing(actor: User) -> dict:
         select(Referral.status, func.count(Referral.id)).join(Vacancy)
         .where(Vacancy.enterprise_id == enterprise.id).group_by(Referral.status)).all())
     pairings = db.session.scalars(select(Pairing).where(Pairing.enterprise_id == enterprise.id)
+                                  .options(selectinload(Pairing.village).selectinload(Village.region))
                                   .order_by(Pairing.id)).all()
     return {"enterprise": enterprise, "vacancies": vacancies, "referrals": referrals, "pairings": pairings}
 
 
 def school_landing(actor: User) -> dict:
     school = actor.school
-    links = db.session.scalars(select(ParkSchoolLink).where(ParkSchoolLink.school_id == school.id)).all()
+    links = db.session.scalars(select(ParkSchoolLink).where(ParkSchoolLink.school_id == school.id)
+                               .options(selectinload(ParkSchoolLink.park))).all()
     classes = db.session.scalars(select(OrderClass).where(OrderClass.school_id == school.id)
+                                 .options(selectinload(OrderClass.enterprise), selectinload(OrderClass.trade))
                                  .order_by(OrderClass.id.desc())).all()
     students = db.session.scalar(select(func.count(Worker.id)).where(Worker.school_id == school.id)) or 0
     enrolled = dict(db.session.execute(

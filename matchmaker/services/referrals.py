@@ -214,7 +214,8 @@ def hire(actor: User, referral_id: int, start_date: date, monthly_wage: int | No
 def inbox(actor: User, status: str | None = None, limit: int = 200) -> list[Referral]:
     query = (select(Referral).join(Vacancy).join(Worker)
              .options(selectinload(Referral.worker).selectinload(Worker.home_region),
-                      selectinload(Referral.vacancy).selectinload(Vacancy.enterprise)))
+                      selectinload(Referral.vacancy).selectinload(Vacancy.enterprise),
+                      selectinload(Referral.steps)))
     if actor.role == "enterprise":
         query = query.where(Vacancy.enterprise_id == actor.enterprise_id)
     elif actor.role == "coordinator":
