@@ -1,6 +1,7 @@
 """All models, by domain. Import from here: `from matchmaker.models import Worker`."""
 from matchmaker.models.audit import AuditEntry
 from matchmaker.models.changes import MatchingChange
+from matchmaker.models.notifications import Notification
 from matchmaker.models.orgs import Enterprise, School, Village
 from matchmaker.models.pairings import Pairing, PairingActivity
 from matchmaker.models.placements import FollowUp, Placement
@@ -8,12 +9,12 @@ from matchmaker.models.policy import KpiTarget, PolicySetting
 from matchmaker.models.referrals import Referral, ReferralStep
 from matchmaker.models.regions import Park, Region, Trade, TradeAlias
 from matchmaker.models.schools import OrderClass, OrderClassStudent, ParkSchoolLink
-from matchmaker.models.users import Invitation, User
+from matchmaker.models.users import ApiToken, Invitation, LedgerLinkRequest, User
 from matchmaker.models.vacancies import Vacancy, VacancyTrade
 from matchmaker.models.workers import Certificate, TrainingRecord, WantedTrade, Worker, WorkerSkill
 
 __all__ = [
-    "AuditEntry", "Certificate", "Enterprise", "FollowUp", "Invitation", "KpiTarget", "MatchingChange", "OrderClass",
+    "ApiToken", "AuditEntry", "Certificate", "Enterprise", "FollowUp", "Invitation", "KpiTarget", "LedgerLinkRequest", "MatchingChange", "Notification", "OrderClass",
     "OrderClassStudent", "Pairing", "PairingActivity", "Park", "ParkSchoolLink", "Placement", "PolicySetting",
     "Referral", "ReferralStep", "Region", "School", "Trade", "TradeAlias", "TrainingRecord", "User", "Vacancy",
     "VacancyTrade", "Village", "WantedTrade", "Worker", "WorkerSkill",

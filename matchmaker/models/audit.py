@@ -22,4 +22,5 @@ class AuditEntry(db.Model):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     ip: Mapped[str] = mapped_column(String(45), default="")
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
-    hash: Mapped[str] = mapped_column(String(64))
+    # Filled when the entry is sealed into the chain (services.audit.seal), after its transaction commits.
+    hash: Mapped[str | None] = mapped_column(String(64))

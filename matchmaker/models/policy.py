@@ -29,6 +29,7 @@ class PolicySetting(db.Model):
         CheckConstraint("w_skills >= 0 AND w_location >= 0 AND w_training >= 0", name="weights_nonneg"),
         CheckConstraint("w_skills + w_location + w_training > 0", name="weights_sum"),
         CheckConstraint("bonus_cap >= 0 AND bonus_cap <= 100", name="bonus_cap"),
+        CheckConstraint("shortage_open_days > 0", name="shortage_open_days"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +43,8 @@ class PolicySetting(db.Model):
     bonus_zone_flow: Mapped[float] = mapped_column(Float, default=3.0)
     bonus_poor_household: Mapped[float] = mapped_column(Float, default=4.0)
     bonus_cap: Mapped[float] = mapped_column(Float, default=10.0)
+    # A vacancy open longer than this many days is on the bureau's shortage warning list.
+    shortage_open_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     note: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

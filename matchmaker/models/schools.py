@@ -84,6 +84,8 @@ class OrderClassStudent(db.Model):
     enrolled_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="enrolled")
     outcome_note: Mapped[str] = mapped_column(Text, default="")
+    # The placement made when the class graduated and this student took up their reserved place.
+    placement_id: Mapped[int | None] = mapped_column(ForeignKey("placement.id"))
 
     order_class: Mapped[OrderClass] = relationship(back_populates="students")
     worker = relationship("Worker")

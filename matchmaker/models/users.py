@@ -100,3 +100,50 @@ class Invitation(db.Model):
     village: Mapped[Village | None] = relationship()
     school: Mapped[School | None] = relationship()
     region: Mapped[Region | None] = relationship()
+
+
+LINK_REQUEST_STATUSES = ("pending", "confirmed", "declined", "cancelled")
+
+
+class LedgerLinkRequest(db.Model):
+    """A job seeker asks to be linked to their record in a village's labour ledger. Only the village's coordinator
+    can confirm it, by choosing the record after checking who the person is; typing an ID number links nothing."""
+
+    __tablename__ = "ledger_link_request"
+    __table_args__ = (CheckConstraint(in_list("status", LINK_REQUEST_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    # What the seeker says about themselves, for the coordinator to find the record; never matched automatically.
+    name_given: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decline_reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    village: Mapped[Village] = relationship()
+    worker = relationship("Worker", foreign_keys=[worker_id])
+
+
+class ApiToken(db.Model):
+    """A personal token for the JSON API. Only a SHA-256 of the secret is kept; the secret is shown once."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters of the secret, so the owner can tell tokens apart in the list.
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()

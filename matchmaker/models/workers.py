@@ -100,6 +100,8 @@ class Certificate(db.Model):
     number: Mapped[str] = mapped_column(String(40), default="")
     issued_on: Mapped[date | None] = mapped_column(Date)
     issuer: Mapped[str] = mapped_column(String(120), default="")
+    # The course whose skill appraisal gave this certificate, when it came from one.
+    training_id: Mapped[int | None] = mapped_column(ForeignKey("training_record.id", ondelete="SET NULL"))
 
     worker: Mapped[Worker] = relationship(back_populates="certificates")
     trade: Mapped[Trade] = relationship()
