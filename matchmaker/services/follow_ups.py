@@ -80,7 +80,7 @@ def record(actor: User, follow_up_id: int, still_employed, wage: int | None = No
     follow_up = load_for(actor, FollowUp, follow_up_id)
     if actor.role not in ("coordinator", "bureau"):
         raise Forbidden(_("只有本村协调员或主管人社部门可以记录回访。"))
-    load_for(actor, FollowUp, follow_up_id, "edit")
+    load_for(actor, FollowUp, follow_up_id, "record")
     still_employed, wage, problems, next_step = _validate(still_employed, wage, problems, next_step)
     if follow_up.done_on is not None:
         raise DomainError(_("该回访已经记录过，不能重复记录。"))

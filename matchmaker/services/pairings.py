@@ -4,7 +4,7 @@ pairing: nominated, hired and still employed at 6 months, against the target, by
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from matchmaker.models import (Enterprise, FollowUp, Pairing, PairingActivity, P
                                Vacancy, Village, Worker)
 from matchmaker.models.pairings import ACTIVITY_KINDS
 from matchmaker.orm import utcnow
-from matchmaker.services import audit, matching
+from matchmaker.services import audit, matching, notifications
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.services.permissions import load_for
 
@@ -25,6 +25,7 @@ SEARCH_LIMIT = 20
 MAX_TARGET = 100_000
 MAX_PEOPLE = 1_000_000
 MAX_NOTES = 1000
+FIRST_STATS_YEAR = 2016  # the earliest year the stats selector offers
 
 
 def _require_party(actor: User) -> None:
@@ -94,6 +95,7 @@ def propose(actor: User, other_id: int) -> Pairing:
     pairing.ended_at = None
     db.session.flush()
     audit.record(actor, "pairing.propose", "pairing", pairing.id, enterprise_id=enterprise_id, village_id=village_id)
+    notifications.pairing_changed(actor, pairing, "pairing_proposed")
     db.session.commit()
     return pairing
 
@@ -112,6 +114,7 @@ def _answer(actor: User, pairing_id: int, accept: bool) -> Pairing:
     else:
         pairing.status = "declined"
     audit.record(actor, "pairing.accept" if accept else "pairing.decline", "pairing", pairing.id)
+    notifications.pairing_changed(actor, pairing, "pairing_accepted" if accept else "pairing_declined")
     db.session.commit()
     return pairing
 
@@ -221,42 +224,75 @@ class Stats:
     hired: int = 0
     retained_6m: int = 0
     target: int = 0
+    year: int | None = None
+
+    @property
+    def progress(self) -> float | None:
+        """Hires against the annual target (only meaningful for one year)."""
+        return self.hired / self.target if self.target and self.year is not None else None
 
 
-def stats_many(pairings: list[Pairing]) -> dict[int, Stats]:
+def _year_bounds(year: int) -> tuple[date, date, datetime, datetime]:
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    return start, end, datetime(year, 1, 1, tzinfo=timezone.utc), datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+
+
+def stats_many(pairings: list[Pairing], year: int | None = None) -> dict[int, Stats]:
     """Per pairing: referrals of the village's workers to the enterprise's vacancies, placements of those workers
-    with the enterprise, and 6-month follow-ups still employed — three grouped queries for any number of pairs."""
+    with the enterprise, and 6-month follow-ups still employed — three grouped queries for any number of pairs.
+    With a year: referrals made that year, placements started that year, and of those placements the ones still
+    employed at their 6-month follow-up (the year's cohort), against the annual target."""
     if not pairings:
         return {}
     regions = dict(db.session.execute(select(Village.id, Village.region_id)
                                       .where(Village.id.in_({p.village_id for p in pairings}))).all())
     enterprise_ids = {p.enterprise_id for p in pairings}
     region_ids = set(regions.values())
+    referral_when, placement_when = [], []
+    if year is not None:
+        start, end, start_at, end_at = _year_bounds(year)
+        referral_when = [Referral.created_at >= start_at, Referral.created_at < end_at]
+        placement_when = [Placement.start_date >= start, Placement.start_date < end]
     nominated = dict(((e, r), n) for e, r, n in db.session.execute(
         select(Vacancy.enterprise_id, Worker.home_region_id, func.count(Referral.id))
         .join(Vacancy, Referral.vacancy_id == Vacancy.id).join(Worker, Referral.worker_id == Worker.id)
-        .where(Vacancy.enterprise_id.in_(enterprise_ids), Worker.home_region_id.in_(region_ids))
+        .where(Vacancy.enterprise_id.in_(enterprise_ids), Worker.home_region_id.in_(region_ids), *referral_when)
         .group_by(Vacancy.enterprise_id, Worker.home_region_id)))
     hired = dict(((e, r), n) for e, r, n in db.session.execute(
         select(Placement.enterprise_id, Worker.home_region_id, func.count(Placement.id))
         .join(Worker, Placement.worker_id == Worker.id)
-        .where(Placement.enterprise_id.in_(enterprise_ids), Worker.home_region_id.in_(region_ids))
+        .where(Placement.enterprise_id.in_(enterprise_ids), Worker.home_region_id.in_(region_ids), *placement_when)
         .group_by(Placement.enterprise_id, Worker.home_region_id)))
     retained = dict(((e, r), n) for e, r, n in db.session.execute(
         select(Placement.enterprise_id, Worker.home_region_id, func.count(FollowUp.id))
         .join(Placement, FollowUp.placement_id == Placement.id).join(Worker, Placement.worker_id == Worker.id)
         .where(Placement.enterprise_id.in_(enterprise_ids), Worker.home_region_id.in_(region_ids),
-               FollowUp.due_month == 6, FollowUp.still_employed.is_(True))
+               FollowUp.due_month == 6, FollowUp.still_employed.is_(True), *placement_when)
         .group_by(Placement.enterprise_id, Worker.home_region_id)))
     out = {}
     for p in pairings:
         key = (p.enterprise_id, regions.get(p.village_id))
-        out[p.id] = Stats(nominated.get(key, 0), hired.get(key, 0), retained.get(key, 0), p.annual_target or 0)
+        out[p.id] = Stats(nominated.get(key, 0), hired.get(key, 0), retained.get(key, 0), p.annual_target or 0, year)
     return out
 
 
-def stats(pairing: Pairing) -> Stats:
-    return stats_many([pairing])[pairing.id]
+def stats(pairing: Pairing, year: int | None = None) -> Stats:
+    return stats_many([pairing], year)[pairing.id]
+
+
+def stats_year(raw) -> int:
+    """The year a stats page asks for: a whole number from FIRST_STATS_YEAR to this year, else this year."""
+    this_year = date.today().year
+    try:
+        year = int(raw)
+    except (TypeError, ValueError):
+        return this_year
+    return year if FIRST_STATS_YEAR <= year <= this_year else this_year
+
+
+def stats_years() -> list[int]:
+    """The years a selector offers, newest first."""
+    return list(range(date.today().year, FIRST_STATS_YEAR - 1, -1))
 
 
 def activities(actor: User, pairing_id: int) -> tuple[Pairing, list[PairingActivity]]:

@@ -18,7 +18,7 @@ from matchmaker.models import (FollowUp, OrderClass, OrderClassStudent, Pairing,
 from matchmaker.models.placements import FOLLOW_UP_MONTHS
 from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES, REFERRAL_TRANSITIONS
 from matchmaker.orm import utcnow
-from matchmaker.services import audit, matching
+from matchmaker.services import audit, matching, notifications
 from matchmaker.services.errors import DomainError, Forbidden
 from matchmaker.services.permissions import can, load_for
 
@@ -84,6 +84,7 @@ def _saved(actor: User, referrals: list[Referral], action: str) -> None:
                      consent_version=CONSENT_VERSION)
         matching.note_change("worker", r.worker_id)
     matching.note_change("context")
+    notifications.referrals_created(actor, referrals)
     db.session.commit()
 
 
@@ -146,6 +147,7 @@ def move(actor: User, referral_id: int, to_status: str, reason: str = "") -> Ref
         db.session.flush()
         _release_worker(referral.worker)
     audit.record(actor, f"referral.{to_status}", "referral", referral.id)
+    notifications.referral_moved(actor, referral)
     matching.note_change("worker", referral.worker_id)
     matching.note_change("context")
     db.session.commit()
@@ -171,6 +173,31 @@ def _transfer_type(worker: Worker, vacancy: Vacancy) -> str:
     return "in_province" if home[:2] == site[:2] else "cross_province"
 
 
+def take_openings(vacancy_id: int, n: int = 1) -> bool:
+    """The guard against over-hiring: one statement that only succeeds while n places are left (rowcount
+    checked), so the last opening is taken once even on SQLite, which ignores SELECT … FOR UPDATE."""
+    taken = db.session.execute(update(Vacancy).where(Vacancy.id == vacancy_id,
+                                                     Vacancy.filled + n <= Vacancy.headcount)
+                               .values(filled=Vacancy.filled + n).execution_options(synchronize_session=False))
+    return taken.rowcount == 1
+
+
+def new_placement(worker: Worker, vacancy: Vacancy, start_date: date, channel: str, monthly_wage: int | None,
+                  referral_id: int | None = None) -> Placement:
+    """The placement of a hire with its follow-up visits at 1, 3, 6 and 12 months; the worker is employed.
+    Call after take_openings and a refresh of the vacancy (a full vacancy is marked filled)."""
+    worker.status = "employed"
+    placement = Placement(worker=worker, vacancy=vacancy, enterprise_id=vacancy.enterprise_id,
+                          referral_id=referral_id, start_date=start_date, channel=channel,
+                          transfer_type=_transfer_type(worker, vacancy), monthly_wage=monthly_wage)
+    for months in FOLLOW_UP_MONTHS:
+        placement.follow_ups.append(FollowUp(due_month=months, due_on=start_date + timedelta(days=30 * months)))
+    db.session.add(placement)
+    if vacancy.filled >= vacancy.headcount:
+        vacancy.status = "filled"
+    return placement
+
+
 def hire(actor: User, referral_id: int, start_date: date, monthly_wage: int | None) -> Placement:
     """Hire an offered candidate: takes one opening atomically, creates the placement and its follow-ups."""
     referral = load_for(actor, Referral, referral_id)
@@ -182,27 +209,17 @@ def hire(actor: User, referral_id: int, start_date: date, monthly_wage: int | No
         raise DomainError(_("请填写一年内的入职日期。"), "start_date")
     if monthly_wage is not None and not 0 < monthly_wage <= 100_000:
         raise DomainError(_("月薪应在 1 到 100000 元之间。"), "monthly_wage")
-    # The guard against over-hiring: one statement that only succeeds while a place is left.
-    taken = db.session.execute(update(Vacancy).where(Vacancy.id == referral.vacancy_id,
-                                                     Vacancy.filled < Vacancy.headcount)
-                               .values(filled=Vacancy.filled + 1).execution_options(synchronize_session=False))
-    if taken.rowcount != 1:
+    if not take_openings(referral.vacancy_id):
         db.session.rollback()
         raise DomainError(_("该岗位名额已满，无法再录用。"))
     vacancy = referral.vacancy
     db.session.refresh(vacancy)
     _step(actor, referral, "hired", "")
-    referral.worker.status = "employed"
-    placement = Placement(worker=referral.worker, vacancy=vacancy, enterprise_id=vacancy.enterprise_id,
-                          referral_id=referral.id, start_date=start_date, channel=_channel(referral),
-                          transfer_type=_transfer_type(referral.worker, vacancy), monthly_wage=monthly_wage)
-    for months in FOLLOW_UP_MONTHS:
-        placement.follow_ups.append(FollowUp(due_month=months, due_on=start_date + timedelta(days=30 * months)))
-    db.session.add(placement)
-    if vacancy.filled >= vacancy.headcount:
-        vacancy.status = "filled"
+    placement = new_placement(referral.worker, vacancy, start_date, _channel(referral), monthly_wage,
+                              referral_id=referral.id)
     db.session.flush()
     audit.record(actor, "referral.hired", "referral", referral.id, placement_id=placement.id)
+    notifications.referral_moved(actor, referral)
     for kind, oid in (("worker", referral.worker_id), ("vacancy", vacancy.id), ("context", None)):
         matching.note_change(kind, oid)
     db.session.commit()

@@ -56,6 +56,8 @@ def validate_entry(entry: LedgerEntry) -> tuple[str, date, str, str]:
     name = (entry.name or "").strip()
     if not name or len(name) > 40:
         raise DomainError(_("请填写姓名（不超过 40 个字）。"), "name")
+    if not any(ch.isalpha() for ch in name):  # "-", "+86…", "@": a stray cell, not a person's name
+        raise DomainError(_("姓名应包含汉字或字母。"), "name")
     id_number, birth, sex = check_id_number(entry.id_number)
     if age_on(birth, date.today()) < LEGAL_WORKING_AGE:
         raise DomainError(_("未满 16 周岁，不能登记为劳动力。"), "id_number")
@@ -69,8 +71,10 @@ def validate_entry(entry: LedgerEntry) -> tuple[str, date, str, str]:
     return id_number, birth, sex, phone
 
 
-def add_to_ledger(actor: User, village: Village, entry: LedgerEntry) -> Worker:
-    require(actor, "edit", village)
+def new_worker(actor: User, entry: LedgerEntry, home_region_id: int, source: str = "ledger",
+               school_id: int | None = None) -> Worker:
+    """Validate an entry and add the person (ID number and phone encrypted, blind-indexed) to the session,
+    flushed; the caller audits and commits. Shared by the village ledger and a school's new students."""
     id_number, birth, sex, phone = validate_entry(entry)
     existing = find_by_id_number(id_number)
     if existing is not None:
@@ -79,9 +83,10 @@ def add_to_ledger(actor: User, village: Village, entry: LedgerEntry) -> Worker:
         name=entry.name.strip(), id_number_enc=pii.encrypt(id_number), id_number_index=pii.blind_index(id_number),
         id_number_masked=pii.mask_id_number(id_number), birth_date=birth, sex=sex,
         phone_enc=pii.encrypt(phone) if phone else None, phone_masked=pii.mask_phone(phone) if phone else "",
-        home_region_id=village.region_id, education=entry.education, poor_household=entry.poor_household,
+        home_region_id=home_region_id, education=entry.education, poor_household=entry.poor_household,
         no_employed_member=entry.no_employed_member, radius=entry.radius, min_wage=entry.min_wage,
-        willing_to_train=entry.willing_to_train, available_from=entry.available_from, source="ledger")
+        willing_to_train=entry.willing_to_train, available_from=entry.available_from, source=source,
+        school_id=school_id)
     db.session.add(worker)
     try:
         db.session.flush()
@@ -89,6 +94,12 @@ def add_to_ledger(actor: User, village: Village, entry: LedgerEntry) -> Worker:
         # Another clerk saved the same person a moment ago: the unique index caught it.
         db.session.rollback()
         raise DomainError(_("该身份证号已登记。"), "id_number") from None
+    return worker
+
+
+def add_to_ledger(actor: User, village: Village, entry: LedgerEntry) -> Worker:
+    require(actor, "edit", village)
+    worker = new_worker(actor, entry, village.region_id)
     audit.record(actor, "worker.create", "worker", worker.id, village_id=village.id)
     matching.note_change("worker", worker.id)
     db.session.commit()

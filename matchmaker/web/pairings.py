@@ -32,7 +32,9 @@ class ActivityForm(FlaskForm):
 def index():
     groups = pairings.grouped(actor())
     everything = groups.to_answer + groups.active + groups.mine + groups.ended
-    return render_template("pairings/index.html", groups=groups, stats=pairings.stats_many(everything))
+    year = pairings.stats_year(request.args.get("year"))
+    return render_template("pairings/index.html", groups=groups, stats=pairings.stats_many(everything, year),
+                           year=year, years=pairings.stats_years())
 
 
 @bp.route("/propose", methods=["GET", "POST"])
@@ -92,5 +94,7 @@ def activities(pairing_id):
             flash(_("活动已登记。"), "success")
             return redirect(url_for("pairings.activities", pairing_id=pairing_id))
     pairing, rows = pairings.activities(actor(), pairing_id)
+    year = pairings.stats_year(request.args.get("year"))
     return render_template("pairings/activities.html", pairing=pairing, rows=rows, form=form,
-                           stats=pairings.stats(pairing), today=date.today())
+                           stats=pairings.stats(pairing, year), year=year, years=pairings.stats_years(),
+                           today=date.today())

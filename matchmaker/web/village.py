@@ -12,10 +12,10 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from matchmaker.extensions import db
-from matchmaker.services import ledger_export, ledger_import, workers
+from matchmaker.services import ledger_export, ledger_import, village_stats, workers
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import REFUSED, attempt, show_error
+from matchmaker.web.forms import REFUSED, attempt, posted_date, posted_int, show_error
 from matchmaker.vocabulary import EDUCATION, RADIUS
 
 bp = Blueprint("village", __name__, url_prefix="/village")
@@ -47,6 +47,14 @@ def home():
                                search=request.args.get("q", ""))
     return render_template("village/home.html", village=user.village, summary=workers.ledger_summary(user.village),
                            page=page, q=request.args.get("q", ""))
+
+
+@bp.route("/stats")
+@role_required("coordinator")
+def stats():
+    user = actor()
+    return render_template("village/stats.html", village=user.village,
+                           stats=village_stats.village_stats(user, user.village))
 
 
 @bp.route("/workers/new", methods=["GET", "POST"])
@@ -155,18 +163,6 @@ def too_large(e):
 
 # --- one worker: view (masked) and edit ----------------------------------------------------------------------------
 
-def _int(name: str):
-    raw = (request.form.get(name) or "").strip()
-    return int(raw) if raw.lstrip("-").isdigit() else (None if not raw else -1)
-
-
-def _date(name: str):
-    raw = (request.form.get(name) or "").strip()
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        raise DomainError(_("日期格式不正确。"), name) from None
-
 
 def _checked(name: str) -> bool:
     return request.form.get(name) in ("1", "y", "on")
@@ -176,24 +172,24 @@ def _worker_action(user, worker_id: int, action: str):
     version = request.form.get("version")
     if action == "profile":
         profile = workers.Profile(
-            phone=request.form.get("phone", ""), education=_int("education"),
-            radius=request.form.get("radius", ""), min_wage=_int("min_wage"),
-            willing_to_train=_checked("willing_to_train"), available_from=_date("available_from"),
+            phone=request.form.get("phone", ""), education=posted_int("education"),
+            radius=request.form.get("radius", ""), min_wage=posted_int("min_wage"),
+            willing_to_train=_checked("willing_to_train"), available_from=posted_date("available_from"),
             poor_household=_checked("poor_household"), no_employed_member=_checked("no_employed_member"))
         return workers.update_profile(user, worker_id, version, profile), _("已保存。")
     if action in ("not_seeking", "available"):
         return workers.set_seeking(user, worker_id, version, action == "available"), _("已更新求职状态。")
     if action == "add_skill":
-        return workers.add_skill(user, worker_id, version, request.form.get("trade", ""), _int("level")), \
+        return workers.add_skill(user, worker_id, version, request.form.get("trade", ""), posted_int("level")), \
             _("已添加技能。")
     if action == "remove_skill":
-        return workers.remove_skill(user, worker_id, version, _int("skill_id")), _("已删除技能。")
+        return workers.remove_skill(user, worker_id, version, posted_int("skill_id")), _("已删除技能。")
     if action == "add_certificate":
-        return workers.add_certificate(user, worker_id, version, request.form.get("trade", ""), _int("level"),
-                                       request.form.get("number", ""), _date("issued_on")), _("已添加证书。")
+        return workers.add_certificate(user, worker_id, version, request.form.get("trade", ""), posted_int("level"),
+                                       request.form.get("number", ""), posted_date("issued_on")), _("已添加证书。")
     if action == "add_training":
         return workers.add_training(user, worker_id, version, request.form.get("course", ""),
-                                    request.form.get("trade", ""), _int("hours") or 0,
+                                    request.form.get("trade", ""), posted_int("hours") or 0,
                                     _checked("completed")), _("已添加培训记录。")
     raise DomainError(_("无效的操作。"))
 

@@ -1,26 +1,14 @@
 """Journeys on the demo data in a real browser: an enterprise posts a vacancy with the trade picker, the paired
 village's coordinator imports a ledger file and nominates, the enterprise hires; screenshots at 1280 and 360 px."""
 from datetime import date
-from pathlib import Path
 
-import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.models import Placement, Referral, Vacancy, Worker
-from matchmaker.services import demo, seed
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, sign_in
 from tests.factories import id_number
-
-SEED = Path(__file__).resolve().parents[2] / "seed"
-
-
-@pytest.fixture
-def demo_site(app, live_server):
-    seed.load_all(SEED)
-    demo.build_demo(300, 40, seed=7)
-    return live_server
 
 
 def _check(stmt):
@@ -31,20 +19,12 @@ def _check(stmt):
     return value
 
 
-def _sign_in(page, base, login):
-    page.goto(base + "/login")
-    page.fill("#login", login)
-    page.fill("#password", demo.DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("button.primary")
-
-
 def test_enterprise_posts_a_vacancy_coordinator_imports_and_nominates_enterprise_hires(demo_site, page_at, tmp_path):
     title = "电焊工（浏览器测试）"
     for width in (1280, 360):
         page = page_at(width)
         # The enterprise posts a vacancy, finding the trade by typing 电焊.
-        _sign_in(page, demo_site, "enterprise")
+        sign_in(page, demo_site, "enterprise")
         page.goto(demo_site + "/enterprise/vacancies/new")
         page.fill("#title", f"{title}{width}")
         trade_input = page.locator(".trade-row input[type=text]").first
@@ -65,7 +45,7 @@ def test_enterprise_posts_a_vacancy_coordinator_imports_and_nominates_enterprise
         page.click("text=退出")
 
         # The coordinator of the paired village imports a ledger file, then nominates a worker.
-        _sign_in(page, demo_site, "coordinator")
+        sign_in(page, demo_site, "coordinator")
         wb = Workbook()
         ws = wb.active
         ws.title = "劳动力台账"
@@ -92,7 +72,7 @@ def test_enterprise_posts_a_vacancy_coordinator_imports_and_nominates_enterprise
         page.click("text=退出")
 
         # The enterprise moves the nomination on and hires.
-        _sign_in(page, demo_site, "enterprise")
+        sign_in(page, demo_site, "enterprise")
         page.goto(demo_site + "/referrals/")
         referral_id = _check(select(Referral.id).where(Referral.vacancy_id == vacancy_id))
         for step in ("初选通过", "面试", "已录用通知"):

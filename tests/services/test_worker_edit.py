@@ -36,7 +36,7 @@ def test_two_edits_from_the_same_old_version_the_second_is_refused(world):
     v = w.version
     workers.update_profile(world.a.coordinator, w.id, v, workers.Profile(education=4, radius="county"))
     with pytest.raises(DomainError, match="该记录已被他人修改，请刷新后重新编辑"):
-        workers.update_profile(world.a.county_bureau, w.id, v, workers.Profile(education=1, radius="village"))
+        workers.update_profile(world.a.coordinator, w.id, v, workers.Profile(education=1, radius="village"))
     with pytest.raises(DomainError, match="他人修改"):
         workers.add_skill(world.a.coordinator, w.id, v, "焊工", 2)
     assert (_w(world).education, _w(world).radius, _w(world).skills) == (4, "county", [])
