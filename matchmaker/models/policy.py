@@ -22,7 +22,8 @@ KPI_DEFAULTS = {
 
 
 class PolicySetting(db.Model):
-    """One version of the scoring policy; the newest version is in force. Rows are never edited."""
+    """One version of the scoring policy; the newest version is in force. Rows are never edited. Defaults are the
+    engine's (matchmaker.matching.policy.Policy)."""
 
     __tablename__ = "policy_setting"
     __table_args__ = (
@@ -40,8 +41,8 @@ class PolicySetting(db.Model):
     bonus_pairing: Mapped[float] = mapped_column(Float, default=5.0)
     bonus_school_link: Mapped[float] = mapped_column(Float, default=3.0)
     bonus_order_class: Mapped[float] = mapped_column(Float, default=5.0)
-    bonus_zone_flow: Mapped[float] = mapped_column(Float, default=3.0)
-    bonus_poor_household: Mapped[float] = mapped_column(Float, default=4.0)
+    bonus_zone_flow: Mapped[float] = mapped_column(Float, default=2.0)
+    bonus_poor_household: Mapped[float] = mapped_column(Float, default=3.0)
     bonus_cap: Mapped[float] = mapped_column(Float, default=10.0)
     # A vacancy open longer than this many days is on the bureau's shortage warning list.
     shortage_open_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")

@@ -33,7 +33,7 @@ def school_landing(actor: User) -> dict:
     students = db.session.scalar(select(func.count(Worker.id)).where(Worker.school_id == school.id)) or 0
     enrolled = dict(db.session.execute(
         select(OrderClassStudent.order_class_id, func.count(OrderClassStudent.id))
-        .join(OrderClass).where(OrderClass.school_id == school.id)
+        .join(OrderClass).where(OrderClass.school_id == school.id, OrderClassStudent.status == "enrolled")
         .group_by(OrderClassStudent.order_class_id)).all())
     return {"school": school, "links": links, "classes": classes, "students": students, "enrolled": enrolled}
 
