@@ -1,7 +1,8 @@
-"""Benchmarks of the matching engine, without a database.
+"""Benchmarks: the matching engine without a database (matching, quality), and the whole app under load (load).
 
     python -m matchmaker.bench matching --workers 1000000 --vacancies 100000 [--queries 200] [--seed 0]
     python -m matchmaker.bench quality
+    python -m matchmaker.bench load [--workers 100000] [--clients 50] [--duration 30]   (gunicorn, PostgreSQL, wrk)
 
 Each prints progress lines and, as its LAST line, one JSON object.
 """
@@ -167,8 +168,12 @@ def main(argv=None) -> int:
     q = sub.add_parser("quality", help="NDCG@10 and recall@50 on a labelled set built from the seed data")
     q.add_argument("--seed", type=int, default=0)
     q.add_argument("--workers", type=int, default=400)
+    from matchmaker.bench import load
+    load.add_parser(sub)
     args = parser.parse_args(argv)
-    if args.what == "matching":
+    if args.what == "load":
+        out = load.main(args)
+    elif args.what == "matching":
         agree_full = args.agree_full if args.agree_full is not None else (3 if args.workers >= 500_000 else 20)
         out = bench_matching(args.workers, args.vacancies, args.queries, args.seed, args.naive_queries,
                              args.naive_sample, agree_full)
@@ -176,7 +181,7 @@ def main(argv=None) -> int:
         from matchmaker.bench.quality import bench_quality
         out = bench_quality(args.seed, args.workers)
     print(json.dumps(out, ensure_ascii=False))
-    return 0
+    return 1 if out.get("errors") else 0
 
 
 if __name__ == "__main__":

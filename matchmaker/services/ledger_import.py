@@ -113,6 +113,13 @@ _FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "无", "没有"}
 _LEVEL_WORDS = (("高级技师", 5), ("技师", 4), ("一级", 5), ("二级", 4), ("三级", 3), ("四级", 2), ("五级", 1),
                 ("初级", 1), ("中级", 2), ("高级", 3))
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Control characters (C0 but tab and newline, DEL, C1) and non-characters never belong in a ledger; a
+# spreadsheet's line separators count as newlines. PostgreSQL refuses NUL outright.
+_ZERO_WIDTH.update(dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0),
+                                  0xFFFE, 0xFFFF]))
+_ZERO_WIDTH.update({0x2028: "\n", 0x2029: "\n"})
+#: a cell quoted in an error message is cut to this many characters
+QUOTE_MAX = 40
 _FORMULA_LEAD = "=+-@\t\r"
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?E\+?\d+$", re.IGNORECASE)
 _LIST_SPLIT = re.compile(r"[;,、\n]+")
@@ -148,6 +155,11 @@ def clean(value) -> str:
     if len(s) > 1 and s[0] == "'" and s[1] in _FORMULA_LEAD:
         s = s[1:]
     return s
+
+
+def _quote(value: str) -> str:
+    """A cell's text as an error message quotes it: a huge cell is cut, not copied whole into the report."""
+    return value if len(value) <= QUOTE_MAX else value[:QUOTE_MAX] + "…"
 
 
 def _header_key(text: str) -> str:
@@ -219,7 +231,7 @@ def _read_xlsx(data: bytes, headers: dict[str, str]) -> list[Row]:
             rows = ws.iter_rows(values_only=True)
             found = _find_header(((i, list(r)) for i, r in enumerate(rows, start=1)), headers)
             if found is not None:
-                return _collect(found, numeric_ids=True)
+                return _collect(found, numeric_ids=True, merged=_merged_cells(ws, found[0]))
     except DomainError:
         raise
     except Exception:  # noqa: BLE001
@@ -227,6 +239,48 @@ def _read_xlsx(data: bytes, headers: dict[str, str]) -> list[Row]:
     finally:
         wb.close()
     raise _no_header()
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
+#: merged cells over more ledger cells than this refuse the file (a real ledger merges a handful)
+MAX_MERGED_CELLS = 1_000_000
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _merged_cells(ws, positions: dict[int, str]) -> dict[int, set[int]]:
+    """Row number → positions of ledger columns inside a merged range but not its first cell. Read-only mode
+    does not load merges, and their cells read as empty: found here so the rows are refused, not silently
+    imported without the value the user sees in the merged cell."""
+    source = getattr(ws, "_get_source", None)
+    if source is None:
+        return {}
+    covered: dict[int, set[int]] = {}
+    work = 0
+    tail = b""
+    with source() as stream:
+        while chunk := stream.read(1 << 20):
+            text = tail + chunk
+            last = 0
+            for m in _MERGE.finditer(text):
+                last = m.end()
+                c1, r1, c2, r2 = _column_index(m[1]), int(m[2]), _column_index(m[3]), int(m[4])
+                cols = [p for p in positions if c1 <= p <= c2]
+                rows = min(r2, MAX_ROWS + HEADER_SCAN_ROWS) - r1 + 1
+                work += len(cols) * max(rows, 0)
+                if work > MAX_MERGED_CELLS:
+                    raise DomainError(_("表格中合并的单元格过多，请取消合并后逐行填写。"))
+                for row in range(r1, r1 + max(rows, 0)):
+                    for p in cols:
+                        if (row, p) != (r1, c1):
+                            covered.setdefault(row, set()).add(p)
+            tail = text[max(last, len(text) - 200):]
+    return covered
 
 
 def _decode(data: bytes) -> str:
@@ -255,7 +309,10 @@ def _read_csv(data: bytes, headers: dict[str, str]) -> list[Row]:
         if found is None:
             raise _no_header()
         return _collect(found, numeric_ids=False)
-    except csv.Error:
+    except csv.Error as e:
+        if "field limit" in str(e):
+            raise DomainError(_("CSV 文件中有单元格内容过长（超过 %(n)s 个字符），请检查后再上传。",
+                                n=csv.field_size_limit())) from None
         raise DomainError(_("CSV 文件格式有误（如引号不成对），无法读取。")) from None
 
 
@@ -278,12 +335,16 @@ def _find_header(numbered_rows, headers: dict[str, str]):
     return None
 
 
-def _collect(found, numeric_ids: bool) -> list[Row]:
+def _collect(found, numeric_ids: bool, merged: dict[int, set[int]] | None = None) -> list[Row]:
     positions, numbered_rows = found
+    merged = merged or {}
     out: list[Row] = []
     for number, cells in numbered_rows:
         values: dict[str, str] = {}
         problems: list[str] = []
+        for pos in sorted(merged.get(number, ())):
+            problems.append(_("“%(column)s”在合并单元格中，只有合并区域的第一格有内容：请取消合并后逐行填写。",
+                              column=COLUMN[positions[pos]].label))
         for pos, key in positions.items():
             raw = cells[pos] if pos < len(cells) else None
             if key == "id_number" and numeric_ids and isinstance(raw, (int, float)) and not isinstance(raw, bool):
@@ -295,6 +356,8 @@ def _collect(found, numeric_ids: bool) -> list[Row]:
                     problems.append(_numeric_id_message())
             elif key == "phone":
                 text = text.lstrip("'")
+            if key in ("name", "phone"):
+                text = " ".join(text.split())  # a line break or tab inside a name is a typing slip
             values[key] = text
         if not any(values.values()):
             continue  # blank line
@@ -384,7 +447,7 @@ def _choice_map(choices: dict, words: dict) -> dict[str, object]:
 
 def _level_of(text: str) -> int | None:
     s = clean(text)
-    if s.isdigit() and 1 <= int(s) <= 5:
+    if s in ("1", "2", "3", "4", "5"):  # not int(s): a cell of 5,000 digits would raise
         return int(s)
     for word, level in _LEVEL_WORDS:
         if word in s:
@@ -411,7 +474,7 @@ class _Vocabulary:
             return False
         if s in self.true:
             return True
-        errors.append(_("“%(column)s”应填“是”或“否”，不能是“%(value)s”。", column=label, value=text))
+        errors.append(_("“%(column)s”应填“是”或“否”，不能是“%(value)s”。", column=label, value=_quote(text)))
         return False
 
     def trade(self, text: str) -> tuple[int | None, int | None, str]:
@@ -423,8 +486,8 @@ class _Vocabulary:
                 self._trades[text] = (trade_id, found.level, "")
             else:
                 names = "、".join(dict.fromkeys(name for _code, name, _score in found.candidates[:3]))
-                message = (_("工种“%(text)s”无法识别，您是否要填：%(names)s？", text=text, names=names) if names
-                           else _("工种“%(text)s”无法识别，请填写国家职业分类中的工种名称。", text=text))
+                message = (_("工种“%(text)s”无法识别，您是否要填：%(names)s？", text=_quote(text), names=names) if names
+                           else _("工种“%(text)s”无法识别，请填写国家职业分类中的工种名称。", text=_quote(text)))
                 self._trades[text] = (None, None, message)
         return self._trades[text]
 
@@ -439,26 +502,26 @@ def _entry_of(row: Row, vocab: _Vocabulary, errors: list[str]) -> LedgerEntry:
     if v.get("education"):
         education = vocab.education.get(_choice_key(v["education"]), -1)
         if education == -1:
-            errors.append(_("文化程度“%(value)s”无法识别，请从下拉列表选择。", value=v["education"]))
+            errors.append(_("文化程度“%(value)s”无法识别，请从下拉列表选择。", value=_quote(v["education"])))
             education = 2
     radius = "city"
     if v.get("radius"):
         radius = vocab.radius.get(_choice_key(v["radius"]))
         if radius is None:
-            errors.append(_("意向范围“%(value)s”无法识别，请从下拉列表选择。", value=v["radius"]))
+            errors.append(_("意向范围“%(value)s”无法识别，请从下拉列表选择。", value=_quote(v["radius"])))
             radius = "city"
     min_wage = None
     if v.get("min_wage"):
         digits = re.sub(r"[,元\s]|/月|每月", "", v["min_wage"])
-        if re.fullmatch(r"\d+(\.0+)?", digits):
+        if re.fullmatch(r"\d{1,9}(\.0+)?", digits):  # more digits is no wage (and 1e400 would not fit a float)
             min_wage = int(float(digits))
         else:
-            errors.append(_("期望月薪“%(value)s”不是整数金额。", value=v["min_wage"]))
+            errors.append(_("期望月薪“%(value)s”不是整数金额。", value=_quote(v["min_wage"])))
     available_from = None
     if v.get("available_from"):
         available_from = _date_of(v["available_from"])
         if available_from is None:
-            errors.append(_("可上岗日期“%(value)s”无法识别，请写成 2025-03-01 这样的日期。", value=v["available_from"]))
+            errors.append(_("可上岗日期“%(value)s”无法识别，请写成 2025-03-01 这样的日期。", value=_quote(v["available_from"])))
     return LedgerEntry(
         name=v.get("name", ""), id_number=v.get("id_number", ""), phone=v.get("phone", ""), education=education,
         radius=radius, min_wage=min_wage, available_from=available_from,
@@ -483,7 +546,7 @@ def _skills_of(row: Row, vocab: _Vocabulary, errors: list[str]):
     if level_text:
         default_level = vocab.skill_level.get(_choice_key(level_text)) or _level_of(level_text) or 0
         if not default_level:
-            errors.append(_("技能等级“%(value)s”无法识别，请填 1–5 或 初级、中级、高级、技师、高级技师。", value=level_text))
+            errors.append(_("技能等级“%(value)s”无法识别，请填 1–5 或 初级、中级、高级、技师、高级技师。", value=_quote(level_text)))
             default_level = 1
     skills: dict[int, tuple[int, str]] = {}
     names: list[str] = []
@@ -501,8 +564,8 @@ def _skills_of(row: Row, vocab: _Vocabulary, errors: list[str]):
         if level_part.strip():
             level = _level_of(level_part) or 0
             if not level:
-                errors.append(_("工种“%(text)s”的等级“%(value)s”无法识别，请填 1–5。", text=typed,
-                                value=level_part.strip()))
+                errors.append(_("工种“%(text)s”的等级“%(value)s”无法识别，请填 1–5。", text=_quote(typed),
+                                value=_quote(level_part.strip())))
                 continue
         if level >= skills.get(trade_id, (0, ""))[0]:
             skills[trade_id] = (level, typed[:60])

@@ -11,16 +11,18 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased
 
 from matchmaker.extensions import db
-from matchmaker.matching import (Context, Explanation, MatchIndex, Policy, TradeCatalogue, VacancyRecord,
-                                 WorkerRecord)
+from matchmaker.matching import (WORKER_STATUSES, Context, Explanation, MatchIndex, Policy, TradeCatalogue,
+                                 VacancyColumns, VacancyRecord, WorkerColumns, WorkerRecord)
 from matchmaker.matching.errors import UnknownRecord
-from matchmaker.models import (MatchingChange, OrderClass, OrderClassStudent, Pairing, Park,
-                               ParkSchoolLink, PolicySetting, Referral, Region, Trade, TradeAlias, Vacancy,
-                               VacancyTrade, Village, Worker)
+from matchmaker.matching.policy import RADII
+from matchmaker.models import (Certificate, MatchingChange, OrderClass, OrderClassStudent, Pairing, Park,
+                               ParkSchoolLink, PolicySetting, Referral, Region, Trade, TradeAlias,
+                               TrainingRecord, Vacancy, VacancyTrade, Village, Worker, WorkerSkill)
 from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES
 from matchmaker.models.changes import CHANGE_KINDS
 
@@ -81,43 +83,159 @@ def load_context() -> Context:
                    active_referrals=referrals)
 
 
+# Workers and vacancies come from Core selects of plain columns, never ORM objects: through the ORM the index for
+# 100,000 workers took ~20 s to build in every process. `_worker_columns` feeds the full build straight into NumPy
+# columns; `_worker_records`/`_vacancy_records` feed the per-change upserts (and the vacancies of the full build,
+# which are few); both read the same queries.
+
+_IN_CHUNK = 5_000  # ids per IN (...): SQLite caps the number of bound parameters
+
+
+def _chunks(ids):
+    ids = sorted(ids)
+    for start in range(0, len(ids), _IN_CHUNK):
+        yield ids[start:start + _IN_CHUNK]
+
+
+def _trade_codes() -> dict[int, str]:
+    return dict(db.session.execute(select(Trade.id, Trade.code)).all())
+
+
+_WORKER_COLUMNS = (Worker.id, Worker.birth_date, Worker.sex, Worker.status, Worker.education, Region.code,
+                   Region.longitude, Region.latitude, Worker.radius, Worker.willing_to_train, Worker.poor_household,
+                   Worker.no_employed_member, Worker.school_id)
+
+
+def _worker_rows(ids=None):
+    """(workers, skills, certificates, trainings) as row lists; the lists are (worker_id, trade_id, level|completed).
+
+    Anonymised workers are left out (they are never ranked)."""
+    live = Worker.anonymised_at.is_(None)
+    queries = (
+        select(*_WORKER_COLUMNS).join(Region, Worker.home_region_id == Region.id).where(live),
+        select(WorkerSkill.worker_id, WorkerSkill.trade_id, WorkerSkill.level).join(Worker).where(live),
+        select(Certificate.worker_id, Certificate.trade_id, Certificate.level).join(Worker).where(live),
+        select(TrainingRecord.worker_id, TrainingRecord.trade_id, TrainingRecord.completed).join(Worker)
+        .where(live, TrainingRecord.trade_id.is_not(None)),
+    )
+    if ids is None:
+        return [db.session.execute(q).all() for q in queries]
+    out = [[], [], [], []]
+    for part in _chunks(ids):
+        for rows, q in zip(out, queries):
+            rows.extend(db.session.execute(q.where(Worker.id.in_(part))).all())
+    return out
+
+
+def _grouped(rows, codes) -> dict[int, list]:
+    by_owner: dict[int, list] = {}
+    for owner, trade_id, value in rows:
+        by_owner.setdefault(owner, []).append((codes[trade_id], value))
+    return by_owner
+
+
 def _worker_records(ids=None) -> list[WorkerRecord]:
-    query = select(Worker).options(selectinload(Worker.home_region), selectinload(Worker.skills),
-                                   selectinload(Worker.certificates), selectinload(Worker.trainings))
-    if ids is not None:
-        query = query.where(Worker.id.in_(ids))
-    codes = dict(db.session.execute(select(Trade.id, Trade.code)).all())
-    out = []
-    for w in db.session.scalars(query):
-        if w.anonymised_at is not None:
-            continue
-        out.append(WorkerRecord(
-            id=w.id, birth_date=w.birth_date, sex=w.sex, status=w.status, education=w.education,
-            village_code=w.home_region.code, lon=w.home_region.longitude, lat=w.home_region.latitude,
-            radius=w.radius, willing_to_train=w.willing_to_train, poor_household=w.poor_household,
-            no_employed_member=w.no_employed_member, school_id=w.school_id,
-            skills=[(codes[s.trade_id], s.level) for s in w.skills],
-            certificates=[(codes[c.trade_id], c.level) for c in w.certificates],
-            trainings=[(codes[t.trade_id], t.completed) for t in w.trainings if t.trade_id is not None]))
+    workers, skills, certs, trainings = _worker_rows(ids)
+    codes = _trade_codes()
+    skills, certs, trainings = (_grouped(r, codes) for r in (skills, certs, trainings))
+    return [WorkerRecord(
+        id=wid, birth_date=birth, sex=sex, status=status, education=education, village_code=code, lon=lon, lat=lat,
+        radius=radius, willing_to_train=willing, poor_household=poor, no_employed_member=no_employed,
+        school_id=school_id, skills=skills.get(wid, []), certificates=certs.get(wid, []),
+        trainings=[(c, bool(done)) for c, done in trainings.get(wid, [])])
+        for wid, birth, sex, status, education, code, lon, lat, radius, willing, poor, no_employed, school_id
+        in workers]
+
+
+def _trade_lookup(catalogue: TradeCatalogue) -> np.ndarray:
+    """Database trade id → catalogue trade id (the engine's numbering), as an array to index with."""
+    codes = _trade_codes()
+    lookup = np.full(max(codes, default=0) + 1, -1, dtype=np.int32)
+    for db_id, code in codes.items():
+        lookup[db_id] = catalogue.code_to_id.get(code, -1)
+    return lookup
+
+
+def _csr_of(rows, owner_ids: np.ndarray, lookup: np.ndarray, value_dtype):
+    """CSR (ptr, catalogue trade ids, values) of (owner_id, trade_id, value) rows, in the order of owner_ids
+    (sorted); rows whose owner is not among them are dropped."""
+    n = len(owner_ids)
+    if rows:
+        owner, trade, value = (np.array(col) for col in zip(*rows))
+        slot = np.searchsorted(owner_ids, owner)
+        keep = (slot < n) & (owner_ids[np.minimum(slot, n - 1)] == owner) if n else np.zeros(len(owner), bool)
+        slot, trade, value = slot[keep], trade[keep], value[keep]
+        order = np.argsort(slot, kind="stable")
+        slot, trade, value = slot[order], lookup[trade[order]], value[order]
+    else:
+        slot, trade, value = (np.zeros(0, np.int64),) * 3
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(slot, minlength=n), out=ptr[1:])
+    return ptr, trade.astype(np.int32), value.astype(value_dtype)
+
+
+def _worker_columns(catalogue: TradeCatalogue) -> WorkerColumns:
+    """Every worker as NumPy columns, straight from the rows (no WorkerRecord per worker)."""
+    workers, skills, certs, trainings = _worker_rows()
+    workers.sort(key=lambda r: r[0])
+    lookup = _trade_lookup(catalogue)
+    n = len(workers)
+    (wid, birth, sex, status, education, code, lon, lat, radius, willing, poor, no_employed,
+     school_id) = zip(*workers) if n else ((),) * 13
+    ids = np.array(wid, dtype=np.int64).reshape(n)
+    village = np.array([int(c) if c else -1 for c in code], dtype=np.int64).reshape(n)
+    statuses = {s: i for i, s in enumerate(WORKER_STATUSES)}
+    radii = {r: i for i, r in enumerate(RADII)}
+    sp, st, sl = _csr_of(skills, ids, lookup, np.int8)
+    cp, ct, cl = _csr_of(certs, ids, lookup, np.int8)
+    tp, tt, td = _csr_of(trainings, ids, lookup, np.bool_)
+    return WorkerColumns(
+        id=ids, birth=np.array([d.year * 10000 + d.month * 100 + d.day for d in birth], dtype=np.int32).reshape(n),
+        sex=np.array([s != "M" for s in sex], dtype=np.int8).reshape(n),
+        status=np.array([statuses[s] for s in status], dtype=np.int8).reshape(n),
+        education=np.array(education, dtype=np.int8).reshape(n), village_code=village,
+        county_code=np.where(village >= 0, village // 1_000_000, -1).astype(np.int32),
+        lon=np.array([np.nan if x is None else x for x in lon], dtype=np.float64).reshape(n),
+        lat=np.array([np.nan if x is None else x for x in lat], dtype=np.float64).reshape(n),
+        radius=np.array([radii[r] for r in radius], dtype=np.int8).reshape(n),
+        willing=np.array([-1 if w is None else int(w) for w in willing], dtype=np.int8).reshape(n),
+        poor=np.array(poor, dtype=bool).reshape(n), no_employed=np.array(no_employed, dtype=bool).reshape(n),
+        school_id=np.array([-1 if s is None else s for s in school_id], dtype=np.int64).reshape(n),
+        skill_ptr=sp, skill_trade=st, skill_level=sl, cert_ptr=cp, cert_trade=ct, cert_level=cl,
+        train_ptr=tp, train_trade=tt, train_completed=td)
+
+
+def _vacancy_rows(ids=None):
+    site_park = aliased(Park)
+    queries = (
+        select(Vacancy.id, Vacancy.enterprise_id, Vacancy.longitude, Vacancy.latitude, Region.code,
+               Region.longitude, Region.latitude, site_park.code, Vacancy.headcount, Vacancy.age_min,
+               Vacancy.age_max, Vacancy.min_education, Vacancy.training_mode, Vacancy.housing,
+               Vacancy.reserved_for_paired, Vacancy.status)
+        .join(Region, Vacancy.site_county_id == Region.id)
+        .outerjoin(site_park, Vacancy.site_park_id == site_park.id),
+        select(VacancyTrade.vacancy_id, VacancyTrade.trade_id, VacancyTrade.min_level),
+    )
+    if ids is None:
+        return [db.session.execute(q).all() for q in queries]
+    out = [[], []]
+    for part in _chunks(ids):
+        out[0].extend(db.session.execute(queries[0].where(Vacancy.id.in_(part))).all())
+        out[1].extend(db.session.execute(queries[1].where(VacancyTrade.vacancy_id.in_(part))).all())
     return out
 
 
 def _vacancy_records(ids=None) -> list[VacancyRecord]:
-    query = select(Vacancy).options(selectinload(Vacancy.site_county), selectinload(Vacancy.site_park),
-                                    selectinload(Vacancy.trades).selectinload(VacancyTrade.trade))
-    if ids is not None:
-        query = query.where(Vacancy.id.in_(ids))
-    out = []
-    for v in db.session.scalars(query):
-        lon = v.longitude if v.longitude is not None else v.site_county.longitude
-        lat = v.latitude if v.latitude is not None else v.site_county.latitude
-        out.append(VacancyRecord(
-            id=v.id, enterprise_id=v.enterprise_id, lon=lon, lat=lat, county_code=v.site_county.code,
-            park_code=v.site_park.code if v.site_park else None,
-            required=[(t.trade.code, t.min_level) for t in v.trades], headcount=v.headcount,
-            age_min=v.age_min, age_max=v.age_max, min_education=v.min_education, training_mode=v.training_mode,
-            housing=v.housing, reserved_for_paired=v.reserved_for_paired, status=v.status))
-    return out
+    vacancies, required = _vacancy_rows(ids)
+    required = _grouped(required, _trade_codes())
+    return [VacancyRecord(
+        id=vid, enterprise_id=enterprise_id, lon=lon if lon is not None else county_lon,
+        lat=lat if lat is not None else county_lat, county_code=county, park_code=park,
+        required=required.get(vid, []), headcount=headcount, age_min=age_min, age_max=age_max,
+        min_education=min_education, training_mode=training_mode, housing=housing, reserved_for_paired=reserved,
+        status=status)
+        for (vid, enterprise_id, lon, lat, county, county_lon, county_lat, park, headcount, age_min, age_max,
+             min_education, training_mode, housing, reserved, status) in vacancies]
 
 
 # --- the per-process index ----------------------------------------------------------------------------------
@@ -125,7 +243,9 @@ def _vacancy_records(ids=None) -> list[VacancyRecord]:
 def _build() -> _State:
     seen = db.session.scalar(select(func.max(MatchingChange.id))) or 0
     catalogue = load_catalogue()
-    index = MatchIndex.build(catalogue, _worker_records(), _vacancy_records(), load_policy(), load_context())
+    index = MatchIndex.from_columns(catalogue, _worker_columns(catalogue),
+                                    VacancyColumns.from_records(_vacancy_records(), catalogue), load_policy(),
+                                    load_context())
     return _State(index=index, catalogue=catalogue, seen=seen)
 
 

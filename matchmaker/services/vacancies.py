@@ -19,7 +19,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Park, Region, Trade, User, Vacancy, VacancyTrade
 from matchmaker.models.vacancies import VACANCY_TRAINING
 from matchmaker.orm import utcnow
-from matchmaker.services import audit, matching
+from matchmaker.services import audit, matching, notifications
 from matchmaker.services.errors import DomainError
 from matchmaker.services.permissions import load_for, require
 
@@ -138,7 +138,7 @@ def _own_enterprise(actor: User):
 
 def _int(value, message: str, name: str, lo: int, hi: int) -> int:
     """A whole number in [lo, hi] (an int, or digits as a form sends them), else the field's message."""
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) <= 12:
         value = int(value.strip())
     if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
         raise DomainError(message, name)
@@ -309,6 +309,7 @@ def _move(actor: User, vacancy_id: int, to_status: str) -> Vacancy:
             raise DomainError(_("报名截止日期已过，请先修改截止日期再发布。"), "deadline")
         if vacancy.published_at is None:
             vacancy.published_at = utcnow()
+            notifications.vacancy_published(vacancy)  # first publication only; before note_change (see there)
     from_status, vacancy.status = vacancy.status, to_status
     audit.record(actor, "vacancy.publish" if to_status == "open" else "vacancy.close", "vacancy", vacancy.id,
                  from_status=from_status, to_status=to_status)

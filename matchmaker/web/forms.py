@@ -1,5 +1,8 @@
 """Forms shared across blueprints, and the one way a service's DomainError reaches a form."""
-from flask import flash
+from datetime import date
+
+from flask import flash, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -15,6 +18,24 @@ def show_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = list(field.errors) + [error.message]
     else:
         flash(error.message, "error")
+
+
+def posted_int(name: str) -> int | None:
+    """An integer from a plain (non-WTForms) POST field: None when blank, -1 when not a number, so the
+    service's range check refuses it with its own message."""
+    raw = (request.form.get(name) or "").strip()
+    if not raw:
+        return None
+    # a number of more than 12 digits is out of every range here, and int() refuses 4,300+ digits
+    return int(raw) if raw.lstrip("-").isdigit() and len(raw) <= 12 else -1
+
+
+def posted_date(name: str) -> date | None:
+    raw = (request.form.get(name) or "").strip()
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise DomainError(_("日期格式不正确。"), name) from None
 
 
 REFUSED = object()

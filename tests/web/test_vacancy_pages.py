@@ -102,6 +102,7 @@ def test_no_trade_at_all_is_general_labour(world, welder, login):
     ({"site_county_code": ""}, "请选择岗位所在的县"),
     ({"headcount": "0"}, "招聘人数应为 1 到"),
     ({"headcount": ""}, "招聘人数应为 1 到"),
+    ({"headcount": "9" * 5000}, "不是有效的整数"),  # int() refuses 4,300+ digits: no 500
     ({"wage_min": "8000", "wage_max": "6000"}, "月薪下限不能高于上限"),
     ({"age_min": "15"}, "年龄下限应在 16 到 65 岁之间"),
     ({"age_max": "70"}, "年龄上限应在 16 到 65 岁之间"),
@@ -223,6 +224,9 @@ def test_a_published_vacancy_is_ranked_for_the_enterprise_and_listed_for_seekers
     login(world.a.employer).post(f"/enterprise/vacancies/{draft.id}/publish")
     page = login(world.a.employer).get(f"/enterprise/vacancies/{draft.id}/candidates").get_data(as_text=True)
     assert "推荐候选人" in page and world.a.worker.name[0] + "*" in page
+    # A hand-edited county filter that is not a county code filters nothing instead of failing.
+    odd = login(world.a.employer).get(f"/enterprise/vacancies/{draft.id}/candidates?county=abc")
+    assert odd.status_code == 200 and world.a.worker.name[0] + "*" in odd.get_data(as_text=True)
     listing = seeker.get("/seeker/").get_data(as_text=True)
     assert "电焊工" in listing and world.a.enterprise.name in listing
     assert "电焊工" in seeker.get("/seeker/recommended").get_data(as_text=True)

@@ -1,0 +1,16 @@
+"""gunicorn settings read from the working directory (`gunicorn wsgi:app` in the repository root).
+
+Each worker builds its matching index before it takes its first request, so no user waits for the build
+(about 2 s at 100,000 workers, longer at provincial scale: raise --timeout past it)."""
+
+
+def post_worker_init(worker):
+    app = worker.wsgi
+    if not hasattr(app, "app_context"):  # not our Flask app (wrapped by middleware): build on first use instead
+        return
+    from matchmaker.services import matching
+    try:
+        with app.app_context():
+            matching.current()
+    except Exception:  # noqa: BLE001 — a database not ready yet must not stop the worker; the first query retries
+        worker.log.exception("matching index not warmed; it is built on first use")

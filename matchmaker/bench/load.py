@@ -1,0 +1,447 @@
+"""Load test: gunicorn (4 workers) on PostgreSQL with the demo province, driven by wrk on loopback.
+
+    python -m matchmaker.bench load [--workers 100000] [--clients 50] [--duration 30]
+                                    [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/matchmaker_load]
+
+1. The scratch database is created if missing, migrated, seeded and given `flask demo --workers N`, unless it
+   already holds a demo of that size (a demo of another size is dropped with the database: it is scratch).
+2. gunicorn serves the app (rate limits raised for the run: every client logs in from 127.0.0.1) on a free port
+   of 127.0.0.1 with the demo data; each worker warms its matching index before serving (gunicorn.conf.py).
+3. The demo enterprise, seeker (and, when /api/v1 exists, an API token of the enterprise) sign in; one wrk process
+   per route then runs for the same fixed time, all at once, the clients shared out between them, so every route
+   is measured under the same mixed load. A bare static file served by the same gunicorn is the baseline.
+4. Per route: requests, requests/s, p50/p95/max and the ratio to the static baseline; the LAST line printed is
+   one JSON object. Exit status 1 when any route had an error (a non-200 answer or a socket error).
+
+wrk is Debian's (`apt-get install wrk`); it runs closed-loop (each client sends its next request when the last
+answer arrives), bounded by --duration and --timeout, on loopback only. gunicorn's sync workers close the
+connection after every answer, so each request also pays a TCP connect, as a browser without keep-alive would.
+"""
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from matchmaker import ROOT
+
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/matchmaker_load"
+DEMO_SEED = 7
+
+
+def _log(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+# --- the scratch database -----------------------------------------------------------------------------------
+
+def _psycopg_url(url: str, database: str | None = None) -> str:
+    parts = urllib.parse.urlsplit(url.replace("postgresql+psycopg://", "postgresql://", 1))
+    if database is not None:
+        parts = parts._replace(path="/" + database)
+    return urllib.parse.urlunsplit(parts)
+
+
+def _database_name(url: str) -> str:
+    return urllib.parse.urlsplit(url).path.lstrip("/")
+
+
+def _analyze(url: str) -> None:
+    """Fresh planner statistics: right after a bulk load PostgreSQL still believes the tables are nearly empty
+    (35 open vacancies instead of 10,000) and picks plans for that, which a server does not see in steady state."""
+    import psycopg
+    with psycopg.connect(_psycopg_url(url), autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
+def _admin(url: str, sql: str) -> None:
+    import psycopg
+    from psycopg import sql as pgsql
+    with psycopg.connect(_psycopg_url(url, "postgres"), autocommit=True) as conn:
+        conn.execute(pgsql.SQL(sql).format(pgsql.Identifier(_database_name(url))))
+
+
+def _exists(url: str) -> bool:
+    import psycopg
+    with psycopg.connect(_psycopg_url(url, "postgres"), autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (_database_name(url),)).fetchone() \
+            is not None
+
+
+def _demo_size(url: str) -> int | None:
+    """Workers of the demo in the database, None when it has no demo (or no tables yet)."""
+    import psycopg
+
+    from matchmaker.models import User, Worker
+    users, workers = User.__tablename__, Worker.__tablename__
+    with psycopg.connect(_psycopg_url(url)) as conn:
+        if None in conn.execute("SELECT to_regclass(%s), to_regclass(%s)", (users, workers)).fetchone():
+            return None
+        if conn.execute(f"SELECT 1 FROM {users} WHERE login = 'bureau'").fetchone() is None:
+            return None
+        return conn.execute(f"SELECT count(*) FROM {workers}").fetchone()[0]
+
+
+def _flask(url: str, *args: str) -> None:
+    env = {**os.environ, "DATABASE_URL": url}
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"flask {' '.join(args)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    _log(f"flask {' '.join(args)}: {time.perf_counter() - started:.1f}s")
+
+
+def prepare_database(url: str, n_workers: int) -> None:
+    """Create, migrate, seed and fill the scratch database unless it already holds a demo of this size."""
+    if not url.startswith("postgresql"):
+        raise SystemExit("the load command measures PostgreSQL: give a postgresql+psycopg:// URL")
+    name = _database_name(url)
+    if _exists(url):
+        size = _demo_size(url)
+        if size == n_workers:
+            _log(f"database {name} already holds the demo with {n_workers} workers")
+            _flask(url, "db", "upgrade")  # a newer schema since the last run
+            _analyze(url)
+            return
+        # Dropping is only for scratch databases, recognisable by name, so a mistyped URL cannot cost data.
+        if not re.search(r"load|bench", name):
+            raise SystemExit(f"database {name} exists without a demo of {n_workers} workers; give a scratch "
+                             f"database whose name contains 'load' or 'bench'")
+        _log(f"recreating database {name} (it held {'no demo' if size is None else f'a demo of {size} workers'})")
+        _admin(url, "DROP DATABASE {} WITH (FORCE)")
+    _admin(url, "CREATE DATABASE {}")
+    _flask(url, "db", "upgrade")
+    _flask(url, "seed")
+    _flask(url, "demo", "--workers", str(n_workers), "--seed", str(DEMO_SEED))
+    _analyze(url)
+
+
+# --- what to request ----------------------------------------------------------------------------------------
+
+@dataclass
+class Route:
+    name: str
+    paths: list[str]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _targets(url: str, api: bool) -> dict:
+    """Ids and an API token from the database: the demo enterprise's open vacancies, trades and counties to
+    search by. Runs in a child process so this one never holds the app (nor its matching index)."""
+    code = r"""
+import json, sys
+from sqlalchemy import func, select
+from matchmaker import create_app
+from matchmaker.extensions import db
+from matchmaker.models import Region, Trade, User, Vacancy, VacancyTrade
+app = create_app()
+with app.app_context():
+    ent = db.session.scalar(select(User).where(User.login == "enterprise"))
+    mine = db.session.scalars(select(Vacancy.id).where(Vacancy.enterprise_id == ent.enterprise_id,
+                              Vacancy.status == "open").order_by(Vacancy.id).limit(20)).all()
+    trades = db.session.scalars(select(Trade.name).join(VacancyTrade, VacancyTrade.trade_id == Trade.id)
+        .join(Vacancy).where(Vacancy.status == "open").group_by(Trade.name)
+        .order_by(func.count().desc()).limit(5)).all()
+    counties = db.session.scalars(select(Region.code).join(Vacancy, Vacancy.site_county_id == Region.id)
+        .where(Vacancy.status == "open").group_by(Region.code).order_by(func.count().desc()).limit(5)).all()
+    token = None
+    if sys.argv[1] == "1":
+        from matchmaker.services import api_tokens
+        # Tokens of earlier runs are revoked so the enterprise stays under its limit of live tokens.
+        for t in api_tokens.tokens_of(ent):
+            if t.name == "load-test" and api_tokens.is_live(t):
+                api_tokens.revoke(ent, t.id)
+        token = api_tokens.create(ent, "load-test")[1]
+    print(json.dumps({"vacancies": mine, "trades": trades, "counties": counties, "token": token}))
+"""
+    env = {**os.environ, "DATABASE_URL": url}
+    proc = subprocess.run([sys.executable, "-c", code, "1" if api else "0"], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"could not read the demo's ids:\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _has_api() -> bool:
+    try:
+        import matchmaker.api  # noqa: F401
+        import matchmaker.services.api_tokens  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def routes_for(targets: dict, cookies: dict[str, str], api: bool) -> list[Route]:
+    vacancies = targets["vacancies"]
+    if not vacancies:
+        raise SystemExit("the demo enterprise has no open vacancy to rank candidates for")
+    search = ["/seeker/", "/seeker/?page=2"]
+    search += ["/seeker/?" + urllib.parse.urlencode({"trade": t}) for t in targets["trades"]]
+    search += ["/seeker/?" + urllib.parse.urlencode({"county": c}) for c in targets["counties"]]
+    routes = [
+        Route("enterprise.candidates", [f"/enterprise/vacancies/{v}/candidates" for v in vacancies],
+              {"Cookie": cookies["enterprise"]}),
+        Route("seeker.recommended", ["/seeker/recommended", "/seeker/recommended?page=2"],
+              {"Cookie": cookies["seeker"]}),
+        Route("seeker.home (vacancy search)", search, {"Cookie": cookies["seeker"]}),
+    ]
+    if api:
+        routes.append(Route("api.vacancy_candidates", [f"/api/v1/vacancies/{v}/candidates" for v in vacancies],
+                            {"Authorization": "Bearer " + targets["token"]}))
+    routes.append(Route("static (baseline)", ["/static/favicon.svg"]))
+    return routes
+
+
+# --- gunicorn -----------------------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    """gunicorn in its own session, so that stopping it (TERM, then KILL of its group) takes its workers too."""
+
+    def __init__(self, url: str, workers: int, log_path: Path):
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "DATABASE_URL": url, "LOGIN_RATE_LIMIT": "100000/minute",
+               "API_RATE_LIMIT": "1000000/minute"}
+        self.log = open(log_path, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--workers", str(workers),
+             "--bind", f"127.0.0.1:{self.port}", "--timeout", "120", "matchmaker.bench.load_app:app"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_ready(self, timeout: float = 180.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {self.proc.returncode}; see {self.log.name}")
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=5) as r:
+                    if r.status == 200:
+                        return
+            except (OSError, urllib.error.URLError):
+                pass
+            time.sleep(0.3)
+        raise SystemExit(f"gunicorn did not answer within {timeout:.0f}s; see {self.log.name}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                pass
+        try:  # workers left behind by a master that died
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
+        self.log.close()
+
+
+def login(base: str, user: str, password: str) -> str:
+    """Sign in through the login form (CSRF token included); returns the Cookie header of the session."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login", timeout=30).read().decode()
+    m = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    if not m:
+        raise SystemExit("no CSRF token on the login page")
+    data = urllib.parse.urlencode({"csrf_token": m.group(1), "login": user, "password": password}).encode()
+    answer = opener.open(base + "/login", data=data, timeout=30)
+    if answer.geturl().rstrip("/").endswith("/login"):
+        raise SystemExit(f"could not sign in as {user}")
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def warm_up(base: str, routes: list[Route], seconds: float = 3.0) -> None:
+    """Touch every path once (and keep going for a few seconds) so that first-use costs — templates,
+    translations, connections, an index built late — are not measured; a path that fails stops the run."""
+    deadline = time.monotonic() + seconds
+    first = True
+    while first or time.monotonic() < deadline:
+        for route in routes:
+            for path in route.paths:
+                req = urllib.request.Request(base + path, headers=route.headers)
+                try:
+                    with urllib.request.urlopen(req, timeout=60) as r:
+                        status, final = r.status, r.geturl()
+                except urllib.error.HTTPError as e:
+                    status, final = e.code, base + path
+                if first and (status != 200 or final != base + path):
+                    raise SystemExit(f"{route.name}: GET {path} answered {status} at {final}")
+        first = False
+
+
+# --- wrk ----------------------------------------------------------------------------------------------------
+
+_LUA = r"""
+local paths = %(paths)s
+local headers = %(headers)s
+local threads = {}
+local n = 0
+non200 = 0
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  n = math.random(#paths)
+end
+
+function request()
+  n = n %% #paths + 1
+  return wrk.format("GET", paths[n], headers)
+end
+
+function response(status, hdrs, body)
+  if status ~= 200 then non200 = non200 + 1 end
+end
+
+function done(summary, latency, requests)
+  local bad = 0
+  for _, t in ipairs(threads) do bad = bad + t:get("non200") end
+  local e = summary.errors
+  io.write(string.format(
+    'WRK {"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p95_us": %%d, "p99_us": %%d, "max_us": %%d, ' ..
+    '"non200": %%d, "connect": %%d, "read": %%d, "write": %%d, "timeout": %%d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    latency.max, bad, e.connect, e.read, e.write, e.timeout))
+end
+"""
+
+
+def _lua_string(s: str) -> str:
+    return json.dumps(s)  # a JSON string of ASCII is a valid Lua string literal
+
+
+def _lua_script(route: Route) -> str:
+    paths = "{" + ", ".join(_lua_string(p) for p in route.paths) + "}"
+    headers = "{" + ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in route.headers.items()) + "}"
+    return _LUA % {"paths": paths, "headers": headers}
+
+
+def drive(base: str, routes: list[Route], clients: int, duration: float, timeout: float, workdir: Path) -> dict:
+    """All routes at once, one wrk process each, the clients shared out between them."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    share = [clients // len(routes) + (1 if i < clients % len(routes) else 0) for i in range(len(routes))]
+    procs = []
+    try:
+        for i, (route, conns) in enumerate(zip(routes, share)):
+            script = workdir / f"route{i}.lua"
+            script.write_text(_lua_script(route))
+            procs.append(subprocess.Popen(
+                [wrk, "-t1", f"-c{conns}", f"-d{max(1, round(duration))}s", f"--timeout={timeout:g}s",
+                 "-s", str(script), base], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        outputs = [p.communicate(timeout=duration + timeout + 60)[0] for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    results = {}
+    for route, conns, out in zip(routes, share, outputs):
+        m = re.search(r"^WRK (\{.*\})$", out, re.M)
+        if not m:
+            raise SystemExit(f"wrk gave no figures for {route.name}:\n{out}")
+        r = json.loads(m.group(1))
+        seconds = r["duration_us"] / 1e6
+        errors = r["non200"] + r["connect"] + r["read"] + r["write"] + r["timeout"]
+        results[route.name] = {
+            "path": route.paths[0], "paths": len(route.paths), "clients": conns, "requests": r["requests"],
+            "rps": round(r["requests"] / seconds, 1) if seconds else 0.0,
+            "p50_ms": round(r["p50_us"] / 1000, 1), "p95_ms": round(r["p95_us"] / 1000, 1),
+            "p99_ms": round(r["p99_us"] / 1000, 1), "max_ms": round(r["max_us"] / 1000, 1),
+            "errors": errors, "non200": r["non200"], "socket_errors": errors - r["non200"]}
+    return results
+
+
+# --- the command --------------------------------------------------------------------------------------------
+
+def run(url: str, n_workers: int, clients: int, duration: float, gunicorn_workers: int = 4,
+        timeout: float = 10.0) -> dict:
+    from matchmaker.services.demo import DEMO_PASSWORD
+
+    started = time.perf_counter()
+    prepare_database(url, n_workers)
+    api = _has_api()
+    targets = _targets(url, api)
+    notes = [] if api else ["no /api/v1 in this build: the API route was skipped"]
+    if not api:
+        _log(notes[0])
+    with tempfile.TemporaryDirectory(prefix="matchmaker-load-") as tmp:
+        workdir = Path(tmp)
+        server = Gunicorn(url, gunicorn_workers, workdir / "gunicorn.log")
+        # SIGTERM (a CI timeout, kill) unwinds like Ctrl-C, through the finally that stops gunicorn.
+        previous = signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        try:
+            t = time.perf_counter()
+            server.wait_ready()
+            cookies = {"enterprise": login(server.base, "enterprise", DEMO_PASSWORD),
+                       "seeker": login(server.base, "13800138000", DEMO_PASSWORD)}
+            routes = routes_for(targets, cookies, api)
+            warm_up(server.base, routes)
+            _log(f"gunicorn ready and warm in {time.perf_counter() - t:.1f}s; driving {clients} clients "
+                 f"for {duration:g}s over {len(routes)} routes")
+            results = drive(server.base, routes, clients, duration, timeout, workdir)
+        except BaseException:
+            log = (workdir / "gunicorn.log")
+            if log.exists():
+                _log("gunicorn log (end):\n" + log.read_text()[-3000:])
+            raise
+        finally:
+            server.stop()
+            signal.signal(signal.SIGTERM, previous)
+    base = results["static (baseline)"]
+    for name, r in results.items():
+        r["p95_vs_static"] = round(r["p95_ms"] / base["p95_ms"], 1) if base["p95_ms"] else None
+        r["rps_vs_static"] = round(r["rps"] / base["rps"], 3) if base["rps"] else None
+        _log(f"{name:30} {r['requests']:7d} req {r['rps']:8.1f}/s  p50 {r['p50_ms']:7.1f} ms  "
+             f"p95 {r['p95_ms']:7.1f} ms  max {r['max_ms']:7.1f} ms  errors {r['errors']}  "
+             f"p95 ×{r['p95_vs_static']} static")
+    return {"bench": "load", "database": "postgresql", "workers": n_workers, "clients": clients,
+            "duration_s": duration, "gunicorn_workers": gunicorn_workers, "client_tool": "wrk", "server": server.base,
+            "routes": results, "p95_max_ms": max(r["p95_ms"] for n, r in results.items() if r is not base),
+            "errors": sum(r["errors"] for r in results.values()), "notes": notes,
+            "total_s": round(time.perf_counter() - started, 1)}
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("load", help="gunicorn + PostgreSQL + demo data under 50 concurrent clients (wrk)")
+    p.add_argument("--database-url", default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_URL),
+                   help="scratch PostgreSQL database (created, and recreated for another demo size; its name "
+                        "must contain 'load' or 'bench')")
+    p.add_argument("--workers", type=int, default=100_000, help="demo workers in the database")
+    p.add_argument("--clients", type=int, default=50, help="concurrent clients, shared out between the routes")
+    p.add_argument("--duration", type=float, default=30.0, help="seconds of load (all routes at once)")
+    p.add_argument("--gunicorn-workers", type=int, default=4)
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds before a request counts as an error")
+
+
+def main(args) -> dict:
+    try:
+        return run(args.database_url, args.workers, args.clients, args.duration, args.gunicorn_workers,
+                   args.timeout)
+    except KeyboardInterrupt:
+        raise SystemExit("interrupted; gunicorn stopped") from None

@@ -1,0 +1,53 @@
+"""The load command end to end, briefly: a tiny demo on PostgreSQL, gunicorn, wrk for two seconds.
+
+It needs PostgreSQL (TEST_DATABASE_URL names the server; the command gets its own scratch database beside the
+test database, `<name>_load`, never the test database itself) and Debian's wrk."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import urllib.parse
+
+import pytest
+
+from matchmaker import ROOT
+
+URL = os.environ.get("TEST_DATABASE_URL", "")
+
+pytestmark = [
+    pytest.mark.skipif(not URL.startswith("postgresql"), reason="the load command measures PostgreSQL"),
+    pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (apt-get install wrk)"),
+]
+
+
+def _scratch_url() -> str:
+    parts = urllib.parse.urlsplit(URL)
+    return urllib.parse.urlunsplit(parts._replace(path=parts.path.rstrip("/") + "_load"))
+
+
+def test_the_load_command_prints_figures_for_every_route_without_errors():
+    proc = subprocess.run(
+        [sys.executable, "-m", "matchmaker.bench", "load", "--database-url", _scratch_url(), "--workers", "300",
+         "--clients", "10", "--duration", "2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["bench"] == "load" and result["workers"] == 300 and result["errors"] == 0
+    routes = result["routes"]
+    expected = {"enterprise.candidates", "seeker.recommended", "seeker.home (vacancy search)", "static (baseline)"}
+    if not result["notes"]:  # the API route is measured whenever /api/v1 exists
+        expected.add("api.vacancy_candidates")
+    assert set(routes) == expected
+    for name, r in routes.items():
+        assert r["requests"] > 0 and r["rps"] > 0, name
+        assert 0 < r["p50_ms"] <= r["p95_ms"] <= r["max_ms"], name
+        assert r["errors"] == 0 and r["non200"] == 0, name
+    assert routes["static (baseline)"]["p95_vs_static"] == 1.0
+    # The per-route lines are printed too, for people reading the CI log.
+    assert "p95" in proc.stderr and "static (baseline)" in proc.stderr
+    # gunicorn was stopped: nothing listens on its port any more.
+    port = urllib.parse.urlsplit(result["server"]).port
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
