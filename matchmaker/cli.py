@@ -70,3 +70,17 @@ def register_cli(app: Flask) -> None:
             for role, login, org in report["accounts"]:
                 click.echo(f"  {role:12} {login:24} {org}")
             click.echo("password for all demo accounts: " + demo.DEMO_PASSWORD)
+
+    @app.cli.group("audit")
+    def audit_group():
+        """The audit log's hash chain."""
+
+    @audit_group.command("seal")
+    def audit_seal_command():
+        """Chain audit entries left unsealed (e.g. by a process that stopped between commit and seal)."""
+        from matchmaker.services import audit
+        click.echo(f"sealed {audit.seal()} entries")
+        broken = audit.verify_chain()
+        if broken is not None:
+            raise click.ClickException(f"the audit chain is broken at entry {broken}")
+        click.echo("the audit chain holds")

@@ -21,6 +21,8 @@ TRAINING_MODE = {"none": _l("不提供培训"), "train_then_work": _l("先培训
                  "work_then_train": _l("先就业后培训"), "order": _l("边培训边就业（订单式）"),
                  "reserve": _l("需求储备式培训")}
 LINK_STATUS = {"proposed": _l("待确认"), "active": _l("进行中"), "declined": _l("已拒绝"), "ended": _l("已结束")}
+ORDER_CLASS_STATUS = {"open": _l("招生中"), "running": _l("在读"), "graduated": _l("已结业"), "cancelled": _l("已取消")}
+STUDENT_STATUS = {"enrolled": _l("在读"), "graduated": _l("已结业"), "left": _l("未结业")}
 ACTIVITY_KIND = {"publicity": _l("宣传发动"), "consultation": _l("政策咨询"), "job_fair": _l("招聘会"),
                  "follow_up": _l("跟踪服务"), "other": _l("其他")}
 REFERRAL_STATUS = {"submitted": _l("已提交"), "shortlisted": _l("初选通过"), "interview": _l("面试"),
@@ -34,7 +36,7 @@ ALL = {
     "role": ROLE, "zone": ZONE, "region_level": REGION_LEVEL, "education": EDUCATION, "skill_level": SKILL_LEVEL,
     "radius": RADIUS, "worker_status": WORKER_STATUS, "worker_source": WORKER_SOURCE,
     "vacancy_status": VACANCY_STATUS, "training_mode": TRAINING_MODE, "link_status": LINK_STATUS,
-    "activity_kind": ACTIVITY_KIND,
+    "activity_kind": ACTIVITY_KIND, "order_class_status": ORDER_CLASS_STATUS, "student_status": STUDENT_STATUS,
     "referral_status": REFERRAL_STATUS, "referral_channel": REFERRAL_CHANNEL, "sex": SEX,
 }
 

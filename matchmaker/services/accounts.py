@@ -121,7 +121,7 @@ def create_invitation(actor: User, role: str, organisation, display_name: str = 
     A bureau may invite into any organisation of its region; staff may invite colleagues to their own."""
     if role not in STAFF_ROLES:
         raise DomainError(_("无效的角色。"), "role")
-    if not can(actor, "edit", organisation):
+    if not can(actor, "invite" if actor.role == "bureau" else "edit", organisation):
         raise Forbidden(_("您无权为该机构邀请人员。"))
     if actor.role != "bureau" and role != actor.role:
         raise Forbidden(_("您只能邀请本机构的同事。"))

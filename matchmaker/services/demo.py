@@ -7,7 +7,8 @@ import random
 from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.orm import aliased
 
 from matchmaker.demo.population import Population, generate
 from matchmaker.extensions import db
@@ -218,6 +219,77 @@ def _relations(rnd: random.Random, accounts: dict) -> dict[str, int]:
     return counts
 
 
+def _history(rnd: random.Random, accounts: dict) -> dict[str, int]:
+    """Past placements for the ledger's employed workers, so the bureau's KPI dashboard has months, channels,
+    parks, zones and follow-ups to show: starts spread over the last 20 months, 一企一村 pairings behind the
+    pairing-channel hires, 1/3/6/12-month follow-ups done when due. The demo coordinator's village and the demo
+    enterprise are left out (their pages tell their own story), and every vacancy keeps at least one open place.
+    Bulk inserts, so the 100,000-worker demo stays quick."""
+    today = date.today()
+    home = db.session.execute(
+        select(Worker.id, Region.code).join(Region, Worker.home_region_id == Region.id)
+        .where(Worker.status == "employed", Worker.home_region_id != accounts["village"].region_id)
+        .order_by(Worker.id)).all()
+    village_of = dict(db.session.execute(select(Village.region_id, Village.id)).all())
+    village_id = {code: village_of[rid] for code, rid in
+                  db.session.execute(select(Region.code, Region.id).where(Region.level == "village"
+                                                                          ).where(Region.id.in_(village_of)))}
+    site = aliased(Region)
+    vacancies = [list(v) for v in db.session.execute(
+        select(Vacancy.id, Vacancy.enterprise_id, site.code, Vacancy.site_park_id, Vacancy.headcount - 1 - Vacancy.filled,
+               Vacancy.wage_min).join(site, Vacancy.site_county_id == site.id)
+        .where(Vacancy.enterprise_id != accounts["enterprise"].id).order_by(Vacancy.id))]
+    if not home or not vacancies:
+        return {"history_placements": 0}
+    paired = set(db.session.execute(select(Pairing.enterprise_id, Pairing.village_id)).all())
+    partners = {}  # village → enterprises paired with it here
+    new_pairs, placements, follow_ups, filled = [], [], [], {}
+    placement_id, follow_up_id = _next_id(Placement), _next_id(FollowUp)
+    keep = (0.93, 0.86, 0.78, 0.7)  # chance still employed at 1, 3, 6, 12 months
+    for worker_id, code in home:
+        if rnd.random() > 0.7:
+            continue
+        v = vacancies[rnd.randrange(len(vacancies))]
+        if v[4] <= 0:
+            continue
+        v[4] -= 1
+        filled[v[0]] = filled.get(v[0], 0) + 1
+        roll = rnd.random()
+        channel = "pairing" if roll < 0.4 else ("school_link" if roll < 0.55 and v[3] else "open_market")
+        pair = (v[1], village_id[code])
+        if channel == "pairing" and pair not in paired and partners.get(pair[1], 0) >= 3:
+            channel = "open_market"  # a village pairs with a few enterprises, as in the plan (1000 × 1000)
+        if channel == "pairing" and pair not in paired:
+            paired.add(pair)
+            partners[pair[1]] = partners.get(pair[1], 0) + 1
+            approved = datetime.now(timezone.utc) - timedelta(days=rnd.randint(400, 700))
+            new_pairs.append({"enterprise_id": v[1], "village_id": village_id[code], "status": "active",
+                              "annual_target": rnd.choice([10, 20, 30]), "approved_at": approved,
+                              "proposed_at": approved - timedelta(days=7)})
+        start = today - timedelta(days=rnd.randint(5, 600))
+        placements.append({"id": placement_id, "worker_id": worker_id, "vacancy_id": v[0], "enterprise_id": v[1],
+                           "start_date": start, "channel": channel,
+                           "transfer_type": "local" if code[:6] == v[2][:6] else "in_province",
+                           "monthly_wage": v[5]})
+        employed, before = True, 1.0
+        for months, chance in zip((1, 3, 6, 12), keep):
+            due = start + timedelta(days=30 * months)
+            done = due < today and rnd.random() < 0.9
+            # Once gone, gone: each visit keeps the worker with the odds of staying since the last one.
+            employed, before = employed and rnd.random() < chance / before, chance
+            follow_ups.append({"id": follow_up_id, "placement_id": placement_id, "due_month": months, "due_on": due,
+                               "done_on": due if done else None, "still_employed": employed if done else None})
+            follow_up_id += 1
+        placement_id += 1
+    _bulk(Pairing, new_pairs)
+    _bulk(Placement, placements)
+    _bulk(FollowUp, follow_ups)
+    for vacancy_id, n in filled.items():
+        db.session.execute(update(Vacancy).where(Vacancy.id == vacancy_id).values(filled=Vacancy.filled + n))
+    _fix_sequences(Placement, FollowUp)
+    return {"history_placements": len(placements), "history_pairings": len(new_pairs)}
+
+
 def _accounts(rnd: random.Random, pop: Population, enterprise_ids, worker_ids) -> tuple[list, dict]:
     """One demo account per role, attached to organisations that have data to show."""
     hashed = hash_password(DEMO_PASSWORD)
@@ -272,6 +344,7 @@ def build_demo(n_workers: int = 200, n_vacancies: int | None = None, seed: int =
     accounts, orgs = _accounts(rnd, pop, enterprise_ids, worker_ids)
     counts = {"workers": n_workers, "vacancies": n_vacancies, "enterprises": len(enterprise_ids),
               "villages": len(village_org_ids), **_relations(rnd, orgs)}
+    counts.update(_history(random.Random(seed + 1), orgs))
     matching.note_change("rebuild")
     db.session.commit()
     return {"counts": counts, "accounts": accounts}

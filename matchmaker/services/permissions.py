@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from matchmaker.extensions import db
-from matchmaker.models import (Enterprise, FollowUp, OrderClass, Pairing, ParkSchoolLink, Placement, Referral,
-                               Region, School, User, Vacancy, Village, Worker)
+from matchmaker.models import (Enterprise, FollowUp, LedgerLinkRequest, OrderClass, Pairing, ParkSchoolLink,
+                               Placement, Referral, Region, School, User, Vacancy, Village, Worker)
 from matchmaker.services.errors import Forbidden, NotFound
 
 _PREFIX_LEN = {"province": 2, "city": 4, "county": 6, "town": 9, "village": 12}
@@ -58,10 +58,15 @@ def _region_codes(obj) -> list[str]:
     return []
 
 
+# A bureau oversees its region: it sees everything in it and approves, verifies and invites, but it does not
+# edit an enterprise's vacancy or a village's ledger in their stead. It may record a follow-up visit it made.
+BUREAU_ACTIONS = ("view", "approve", "verify", "invite", "export", "record")
+
+
 def _owner_check(actor: User, action: str, obj) -> bool:
     role = actor.role
     if role == "bureau":
-        return any(in_region(actor.region, code) for code in _region_codes(obj))
+        return action in BUREAU_ACTIONS and any(in_region(actor.region, code) for code in _region_codes(obj))
     match obj:
         case User():
             return obj.id == actor.id
@@ -108,6 +113,11 @@ def _owner_check(actor: User, action: str, obj) -> bool:
             return _owner_check(actor, action, obj.placement)
         case Region():
             return action == "view"
+        case LedgerLinkRequest():
+            # The village's coordinators decide; the seeker who asked may see and cancel it, nothing more.
+            if role == "coordinator":
+                return obj.village_id == actor.village_id
+            return role == "seeker" and obj.user_id == actor.id and action in ("view", "cancel")
     return False
 
 

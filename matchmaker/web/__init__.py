@@ -15,15 +15,23 @@ from matchmaker.web.security import add_security_headers
 def register_web(app: Flask) -> None:
     from matchmaker.services.accounts import load_session_user
     from matchmaker.web import (auth, bureau, enterprise, follow_ups, pairings, public, referrals, regions, school,
-                                seeker, trades, village)
+                                seeker, settings, trades, village)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.user_loader(load_session_user)
 
     for module in (public, auth, regions, enterprise, village, school, seeker, bureau, referrals, pairings, follow_ups,
-                   trades):
+                   trades, settings):
         app.register_blueprint(module.bp)
+    from matchmaker.web import notifications
+    app.register_blueprint(notifications.bp)
+    from matchmaker.web import privacy
+    app.register_blueprint(privacy.bp)
+    from matchmaker.web import ledger_links
+    app.register_blueprint(ledger_links.bp)
+    from matchmaker.web import kpi
+    app.register_blueprint(kpi.bp)
 
     from flask_babel import get_locale
     app.jinja_env.globals["label"] = label
@@ -32,6 +40,8 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["zip"] = lambda first, *others: zip(first, *others)
     add_security_headers(app)
     _register_errors(app)
+    from matchmaker.api import register_api
+    register_api(app)  # after the error pages: it makes them answer JSON under /api/
 
 
 def _error_page(status: int, message: str):

@@ -26,7 +26,10 @@ def home():
 @role_required("enterprise")
 def candidates(vacancy_id):
     args = request.args
-    filters = rankings.CandidateFilters(county=args.get("county", ""), zone=args.get("zone", "") if args.get("zone") in ZONE else "",
+    county = args.get("county", "")
+    # A county is a 6-digit code; anything else (a hand-edited URL) filters nothing rather than failing.
+    county = county if len(county) == 6 and county.isdigit() else ""
+    filters = rankings.CandidateFilters(county=county, zone=args.get("zone", "") if args.get("zone") in ZONE else "",
                                         max_km=args.get("max_km", type=float), paired_only=args.get("paired") == "1")
     error = None
     try:

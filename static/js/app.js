@@ -230,6 +230,7 @@
 
   function setup(box) {
     box.querySelectorAll(".trade-row").forEach(function (row) { setupRow(box, row); });
+    if (box.dataset.max === "1") { return; }  // a single trade (a filter, one skill): no "add another"
     var add = document.createElement("button");
     add.type = "button";
     add.className = "button small trade-add";

@@ -74,3 +74,29 @@ def screenshot(page, name: str, full_page: bool = True) -> None:
     take full-page shots only where no click follows on the same page."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+
+
+SEED = Path(__file__).resolve().parents[2] / "seed"
+
+
+@pytest.fixture
+def demo_site(app, live_server):
+    """The seed and the same small demo every journey walks on, served live."""
+    from matchmaker.services import demo, seed
+    seed.load_all(SEED)
+    demo.build_demo(300, 40, seed=7)
+    return live_server
+
+
+def sign_in(page, base: str, login: str, password: str | None = None) -> None:
+    from matchmaker.services import demo
+    page.goto(base + "/login")
+    page.fill("#login", login)
+    page.fill("#password", password or demo.DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("button.primary")
+
+
+def fits(page, width: int) -> None:
+    """No sideways scrolling at this viewport width."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url

@@ -1,33 +1,16 @@
 """As a new user would: each demo account signs in and lands on its page in Chinese, on a phone and a PC, with no
 horizontal scroll; a bureau registers an enterprise through the region cascade."""
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.models import Enterprise
-from matchmaker.services import demo, seed
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, sign_in
 from tests.factories import credit_code
 
-SEED = Path(__file__).resolve().parents[2] / "seed"
 LANDING = {"bureau": "人社部门工作台", "enterprise": "推荐与申请", "coordinator": "劳动力台账",
            "school": "订单班", "13800138000": "最新岗位"}
-
-
-@pytest.fixture
-def demo_site(app, live_server):
-    seed.load_all(SEED)
-    demo.build_demo(300, 40, seed=7)
-    return live_server
-
-
-def _sign_in(page, base, login):
-    page.goto(base + "/login")
-    page.fill("#login", login)
-    page.fill("#password", demo.DEMO_PASSWORD)
-    page.click("button.primary")
 
 
 @pytest.mark.parametrize("width", [360, 1280])
@@ -37,7 +20,7 @@ def test_every_demo_account_lands_on_its_page(demo_site, page_at, width):
     assert "平台实时数据" in page.content()
     screenshot(page, f"home-{width}")
     for login, text in LANDING.items():
-        _sign_in(page, demo_site, login)
+        sign_in(page, demo_site, login)
         page.wait_for_load_state()
         assert text in page.content(), login
         assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{login} scrolls sideways"
@@ -47,7 +30,7 @@ def test_every_demo_account_lands_on_its_page(demo_site, page_at, width):
 
 def test_bureau_registers_an_enterprise_through_the_region_cascade(demo_site, page_at):
     page = page_at(360)
-    _sign_in(page, demo_site, "bureau")
+    sign_in(page, demo_site, "bureau")
     page.goto(demo_site + "/bureau/enterprises/new")
     page.fill("#name", "梅州示范电子有限公司")
     page.fill("#credit_code", credit_code(serial=4242))
@@ -64,7 +47,7 @@ def test_bureau_registers_an_enterprise_through_the_region_cascade(demo_site, pa
 
 def test_region_search_by_pinyin(demo_site, page_at):
     page = page_at(1280)
-    _sign_in(page, demo_site, "bureau")
+    sign_in(page, demo_site, "bureau")
     page.goto(demo_site + "/bureau/enterprises/new")
     page.fill(".region-picker input[type=search]", "wuhua")
     page.click(".region-results button >> nth=0")

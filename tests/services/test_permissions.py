@@ -49,9 +49,11 @@ def test_enterprise_sees_a_worker_only_once_a_referral_exists(world):
 def test_bureau_is_scoped_to_its_region(world):
     a, b = world.a, world.b
     for obj in (a.enterprise, a.village, a.school, a.worker, a.coordinator):
-        assert can(a.county_bureau, "edit", obj)
+        assert can(a.county_bureau, "view", obj) and can(a.county_bureau, "verify", obj)
         assert not can(b.county_bureau, "view", obj)
-        assert can(world.province_bureau, "edit", obj)
+        assert can(world.province_bureau, "approve", obj)
+        # Oversight, not stand-in: a bureau does not edit an organisation's records in its stead.
+        assert not can(a.county_bureau, "edit", obj) and not can(world.province_bureau, "edit", obj)
 
 
 def test_vacancies_public_when_published_private_as_draft(world):

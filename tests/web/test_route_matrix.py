@@ -13,7 +13,10 @@ from datetime import date
 import pytest
 
 from matchmaker.extensions import db
-from matchmaker.models import FollowUp, Pairing, Placement, Referral, User, Vacancy
+from sqlalchemy import select
+
+from matchmaker.models import (FollowUp, LedgerLinkRequest, Notification, OrderClass, Pairing, Park, ParkSchoolLink,
+                               Placement, Referral, Trade, TradeAlias, User, Vacancy)
 
 ROLES = ("anonymous", "seeker", "coordinator", "enterprise", "school", "bureau")
 ANY = set(ROLES)
@@ -56,12 +59,47 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("follow_ups.index", "GET"): {"coordinator"}, ("follow_ups.record", "GET"): {"coordinator"},
     ("follow_ups.record", "POST"): {"coordinator"},
     ("village.worker", "GET"): {"coordinator"}, ("village.worker", "POST"): {"coordinator"},
+    ("village.stats", "GET"): {"coordinator"},
+    # Notifications: the list is everyone's own; the one in the URL belongs to A's coordinator.
+    ("notifications.index", "GET"): SIGNED_IN, ("notifications.mark_all_read", "POST"): SIGNED_IN,
+    ("notifications.mark_read", "POST"): {"coordinator"}, ("notifications.open_link", "POST"): {"coordinator"},
+    # Bureau administration; set() where only a province bureau may act (the matrix's bureau is A's county).
+    ("bureau.organisations", "GET"): {"bureau"}, ("bureau.verify", "POST"): {"bureau"},
+    ("bureau.approvals_page", "GET"): {"bureau"}, ("bureau.approve_pairing", "POST"): {"bureau"},
+    ("bureau.reject_pairing", "POST"): {"bureau"}, ("bureau.decide_link", "POST"): {"bureau"},
+    ("bureau.policy_settings", "GET"): {"bureau"}, ("bureau.policy_settings", "POST"): set(),
+    ("bureau.targets", "GET"): {"bureau"}, ("bureau.targets", "POST"): {"bureau"},
+    ("bureau.catalogue_page", "GET"): {"bureau"}, ("bureau.set_zone", "POST"): set(),
+    ("bureau.new_park", "GET"): {"bureau"}, ("bureau.new_park", "POST"): {"bureau"},
+    ("bureau.edit_park", "GET"): {"bureau"}, ("bureau.edit_park", "POST"): {"bureau"},
+    ("bureau.add_alias", "POST"): set(), ("bureau.remove_alias", "POST"): set(),
+    ("bureau.shortages_page", "GET"): {"bureau"},
+    ("kpi.dashboard", "GET"): {"bureau"}, ("kpi.region", "GET"): {"bureau"}, ("kpi.export", "GET"): {"bureau"},
+    # The seeker's own pages, and the coordinator's side of linking a seeker to the ledger.
+    ("seeker.vacancy", "GET"): {"seeker"}, ("seeker.link", "GET"): {"seeker"}, ("seeker.link", "POST"): {"seeker"},
+    ("seeker.cancel_link", "POST"): {"seeker"}, ("seeker.new_record", "GET"): {"seeker"},
+    ("seeker.new_record", "POST"): {"seeker"}, ("seeker.profile", "GET"): {"seeker"},
+    ("seeker.profile_step", "GET"): {"seeker"}, ("seeker.profile_step", "POST"): {"seeker"},
+    ("ledger_links.index", "GET"): {"coordinator"}, ("ledger_links.review", "GET"): {"coordinator"},
+    ("ledger_links.confirm", "POST"): {"coordinator"}, ("ledger_links.decline", "POST"): {"coordinator"},
+    **{(f"school.{name}", method): {"school"} for name, method in (
+        ("profile", "GET"), ("profile", "POST"), ("links", "GET"), ("links", "POST"), ("edit_link", "GET"),
+        ("edit_link", "POST"), ("withdraw_link", "POST"), ("end_link", "POST"), ("new_class", "GET"),
+        ("new_class", "POST"), ("order_class", "GET"), ("enrol", "POST"), ("students", "GET"),
+        ("new_student", "GET"), ("new_student", "POST"), ("graduate", "GET"), ("graduate", "POST"),
+        ("new_training", "GET"), ("new_training", "POST"), ("demand", "GET"))},
+    # Full numbers for those who may see the worker (the enterprise holds a referral of A's worker); the seeker's
+    # own view log.
+    ("privacy.reveal", "POST"): {"seeker", "coordinator", "enterprise", "bureau"}, ("privacy.views", "GET"): {"seeker"},
+    # API tokens: everyone manages their own; the token in the URL does not exist.
+    ("settings.tokens", "GET"): SIGNED_IN, ("settings.tokens", "POST"): SIGNED_IN, ("settings.revoke", "POST"): set(),
 }
 
 
 def _routes(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
+        # The JSON API has its own matrix (tests/api/test_api_matrix.py).
+        if rule.endpoint == "static" or rule.rule.startswith("/api/"):
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule, method
@@ -101,11 +139,22 @@ def test_route_matrix(app, world, role):
     db.session.add_all([placement, follow_up])
     pairing = Pairing(enterprise=a.enterprise, village=a.village, status="active", proposed_by_id=a.employer.id)
     db.session.add(pairing)
+    park = Park(code="P950", name="园区", county=a.county, longitude=115.0, latitude=24.0)
+    link = ParkSchoolLink(school=a.school, park=park, status="proposed", year=date.today().year)
+    trade = db.session.scalars(select(Trade).where(Trade.level == 4)).first()
+    alias = TradeAlias(trade_id=trade.id, alias="矩阵别名")
+    order_class = OrderClass(school=a.school, enterprise=a.enterprise, trade=trade, name="订单班", intake=5)
+    notification = Notification(user_id=a.coordinator.id, kind="pairing_proposed", params={"party": "x"},
+                                link="/pairings/")
+    link_request = LedgerLinkRequest(user_id=a.seeker.id, village_id=a.village.id, name_given="工人甲")
+    db.session.add_all([park, link, alias, order_class, notification, link_request])
     db.session.commit()
     ids = {"vacancy_id": vacancy.id, "referral_id": referral.id, "org_id": a.enterprise.id, "kind": "enterprise",
            "pairing_id": pairing.id,
            "follow_up_id": follow_up.id, "worker_id": a.worker.id,
-           "token": "no-such-token-000000000000000000"}
+           "token": "no-such-token-000000000000000000", "link_id": link.id, "park_id": park.id,
+           "alias_id": alias.id, "region_id": a.county.id, "class_id": order_class.id,
+           "notification_id": notification.id, "request_id": link_request.id, "step": "skills", "token_id": 999999}
     user_id = {"seeker": a.seeker.id, "coordinator": a.coordinator.id, "enterprise": a.employer.id,
                "school": a.teacher.id, "bureau": a.county_bureau.id}.get(role)
     client = app.test_client()
