@@ -21,7 +21,6 @@ from matchmaker.services.errors import Forbidden
 from matchmaker.services.permissions import load_for
 from matchmaker.vocabulary import ZONE
 
-RANK_MAX = 500  # deepest a ranking may be paged
 TEXT_MAX = 1000
 
 
@@ -149,11 +148,13 @@ def vacancy_candidates(vacancy_id):
         raise ApiError(400, "bad_request", _("参数 %(name)s 应为 6 位县级区划代码。", name="county"), "county")
     filters = rankings.CandidateFilters(county=county, zone=arg_choice("zone", tuple(ZONE)),
                                         max_km=float(max_km) if max_km is not None else None,
-                                        paired_only=arg_bool("paired_only"))
+                                        paired_only=arg_bool("paired_only"), min_level=arg_int("min_level", None, 1, 5))
     if user.role == "enterprise":
-        k = min(page * per_page, RANK_MAX)
-        result = rankings.candidates_for(user, vacancy_id, filters, k=k)
-        rows = [(row.worker, row.explanation) for row in result.rows]
+        # Only this page is ranked deep enough and explained; "total" counts the rows ranked so far, one more
+        # when the ranking goes on, so that "next" is offered exactly when there is a next page.
+        result = rankings.candidates_for(user, vacancy_id, filters, k=per_page, offset=(page - 1) * per_page)
+        items = [{"worker": out.candidate(r.worker), "score": out.explanation(r.explanation)} for r in result.rows]
+        return paged(items, result.offset + len(result.rows) + int(result.has_more), page, per_page)
     elif user.role == "coordinator":
         _vacancy, nominees = referrals.nominees_for(user, vacancy_id)
         rows = [(n.worker, n.explanation) for n in nominees]
@@ -171,7 +172,7 @@ def recommendations():
     if user.role != "seeker":
         raise Forbidden(_("只有求职者可以查看为自己推荐的岗位。"))
     page, per_page = page_args()
-    rows = rankings.vacancies_for(user, k=min(page * per_page, RANK_MAX))
+    rows = rankings.vacancies_for(user, k=min(page * per_page, rankings.RANK_DEPTH_MAX))
     return paged_list(rows, lambda r: {"vacancy": out.vacancy(r.vacancy), "score": out.explanation(r.explanation)},
                       page, per_page)
 

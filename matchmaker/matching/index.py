@@ -685,11 +685,13 @@ class MatchIndex:
     def rank_workers(self, vacancy: int | VacancyRecord, k: int = 50, *, statuses: Sequence[str] = ("available",),
                      counties: Iterable[str] | None = None, zones: Iterable[str] | None = None,
                      trades: Iterable[str] | None = None, max_km: float | None = None,
-                     paired_only: bool = False) -> Ranking:
+                     paired_only: bool = False, min_level: int | None = None) -> Ranking:
         """Top-k workers for a vacancy (an indexed vacancy id, or a record — e.g. a draft being edited).
 
         Filters apply to the worker: home ``counties`` (6-digit codes), home ``zones``, holding a skill or
-        certificate in one of ``trades`` (codes), within ``max_km`` of the site, from a paired village only.
+        certificate in one of ``trades`` (codes), within ``max_km`` of the site, from a paired village only;
+        ``min_level``: holding one at that level or higher, in ``trades`` or else in the vacancy's required
+        trades (a general-labour vacancy has none, so it filters nothing there).
         Hard filters (status, age, education, active referral, reserved vacancy) always apply.
         """
         q = self._vq_from_record(vacancy) if isinstance(vacancy, VacancyRecord) else self._vq_from_slot(
@@ -776,7 +778,8 @@ class MatchIndex:
         n_main_places = len(self._by_place_ptr) - 1
         ok_main = np.flatnonzero(place_ok[:n_main_places])
         n_ok = int((self._by_place_ptr[ok_main + 1] - self._by_place_ptr[ok_main]).sum())
-        if trades is None and n_ok + len(self._tail) <= max(self.SMALL_SCAN, n // 20):
+        level_filter = bool(min_level) and min_level > 1 and (trades is not None or not general)
+        if trades is None and not level_filter and n_ok + len(self._tail) <= max(self.SMALL_SCAN, n // 20):
             return self._rank_in_places(q, pt, k, ok_main, place_ok, order_slots, school_slots, general, ranges_of(q),
                                         dist)
 
@@ -785,10 +788,14 @@ class MatchIndex:
         ranges = ranges_of(q)
         owner, trade, level, kind = self.WT.postings(ranges)
         trade_filter = None
-        if trades is not None:
-            tids = sorted({self.cat.trade_id(c, "filter.trades") for c in trades})
-            f_owner, _ft, _fl, f_kind = self.WT.postings([(t, t + 1) for t in tids])
-            trade_filter = self._unique(f_owner[f_kind == _K_SKILL].astype(np.int64))[0]
+        if trades is not None or level_filter:
+            tids = sorted({self.cat.trade_id(c, "filter.trades") for c in trades} if trades is not None
+                          else {int(t) for t in q.req_t})
+            f_owner, _ft, f_level, f_kind = self.WT.postings([(t, t + 1) for t in tids])
+            held = f_kind == _K_SKILL  # effective skills: a certificate counts at its level
+            if level_filter:
+                held &= f_level >= min_level
+            trade_filter = self._unique(f_owner[held].astype(np.int64))[0]
             keep = np.isin(owner, trade_filter)
             owner, trade, level, kind = owner[keep], trade[keep], level[keep], kind[keep]
         extra = np.concatenate([order_slots, school_slots])

@@ -36,9 +36,11 @@ def _passes(w: WorkerRecord, v: VacancyRecord, ctx: Context | None, ex, counties
 def naive_rank_workers(vacancy: VacancyRecord, workers: Iterable[WorkerRecord], ctx: Context | None,
                        policy: Policy, cat: TradeCatalogue, today: date, k: int = 50, *,
                        statuses=("available",), counties=None, zones=None, trades=None, max_km=None,
-                       paired_only=False) -> list[tuple[int, float]]:
+                       paired_only=False, min_level=None) -> list[tuple[int, float]]:
     """Top-k ``(worker_id, total)`` for a vacancy, best first (ties: smaller id first)."""
     trade_set = set(trades) if trades is not None else None
+    level_set = trade_set if trade_set is not None else {c for c, _ in vacancy.required}
+    level_filter = bool(min_level) and min_level > 1 and bool(level_set)
     counties = set(counties) if counties is not None else None
     zones = set(zones) if zones is not None else None
     scored = []
@@ -47,6 +49,8 @@ def naive_rank_workers(vacancy: VacancyRecord, workers: Iterable[WorkerRecord], 
             have = {c for c, _ in w.skills} | {c for c, _ in w.certificates}
             if not have & trade_set:
                 continue
+        if level_filter and max((lv for c, lv in (*w.skills, *w.certificates) if c in level_set), default=0) < min_level:
+            continue
         ex = evaluate(w, vacancy, ctx, policy, cat, today, statuses=statuses, distance=haversine_km_py,
                       with_reasons=False)
         if not ex.eligible or not _passes(w, vacancy, ctx, ex, counties, zones, max_km, paired_only, "worker"):

@@ -27,6 +27,7 @@ class CandidateFilters:
     zone: str = ""
     max_km: float | None = None
     paired_only: bool = False
+    min_level: int | None = None  # a skill or certificate at this level or higher in a required trade
 
 
 @dataclass
@@ -46,25 +47,63 @@ class RankedVacancy:
 class CandidateList:
     vacancy: Vacancy
     rows: list[RankedCandidate] = field(default_factory=list)
+    offset: int = 0  # rank of the first row, from 0
+    has_more: bool = False  # the ranking goes on past these rows
+    per_page: int = 50
+    pages = None  # a ranking's length is not known without ranking it all: the pager shows no total
+
+    # what the pagination macro reads
+    @property
+    def page(self) -> int:
+        return self.offset // self.per_page + 1
+
+    @property
+    def has_prev(self) -> bool:
+        return self.offset > 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.has_more
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
 
 
-def candidates_for(actor: User, vacancy_id: int, filters: CandidateFilters, k: int = 50) -> CandidateList:
-    """The best candidates for one of the actor's vacancies, best first (ties: lower worker id first)."""
+#: how deep a ranking may be read (pages of candidates); the engine's cost grows with it
+RANK_DEPTH_MAX = 500
+
+
+def candidates_for(actor: User, vacancy_id: int, filters: CandidateFilters, k: int = 50,
+                   offset: int = 0) -> CandidateList:
+    """Candidates ranked ``offset`` to ``offset + k`` for one of the actor's vacancies, best first (ties: lower
+    worker id first); only these rows are loaded and explained."""
     vacancy = load_for(actor, Vacancy, vacancy_id, "edit")
     if filters.max_km is not None and not 0 < filters.max_km <= 5000:
         raise DomainError(_("距离应在 1 到 5000 公里之间。"), "max_km")
+    if filters.min_level is not None and not 1 <= filters.min_level <= 5:
+        raise DomainError(_("技能等级应为 1 到 5 级。"), "min_level")
+    if offset >= RANK_DEPTH_MAX:  # past the deepest page: nothing, as past the last
+        return CandidateList(vacancy=vacancy, offset=offset, per_page=k)
+    per_page, k = k, min(k, RANK_DEPTH_MAX - offset)
     state = matching.current()
     ranking = state.index.rank_workers(
-        vacancy.id, k=k, counties=[filters.county] if filters.county else None,
-        zones=[filters.zone] if filters.zone else None, max_km=filters.max_km, paired_only=filters.paired_only)
-    ids = [int(i) for i in ranking.ids]
+        vacancy.id, k=offset + k + 1, counties=[filters.county] if filters.county else None,
+        zones=[filters.zone] if filters.zone else None, max_km=filters.max_km, paired_only=filters.paired_only,
+        min_level=filters.min_level)
+    has_more = len(ranking.ids) > offset + k and offset + k < RANK_DEPTH_MAX
+    ids = [int(i) for i in ranking.ids[offset:offset + k]]
     workers = {w.id: w for w in db.session.scalars(
         select(Worker).where(Worker.id.in_(ids))
         .options(selectinload(Worker.home_region).selectinload(Region.parent).selectinload(Region.parent)))}
     today = date.today()
     rows = [RankedCandidate(workers[i], age_on(workers[i].birth_date, today), state.index.explain(i, vacancy.id))
             for i in ids if i in workers]
-    return CandidateList(vacancy=vacancy, rows=rows)
+    return CandidateList(vacancy=vacancy, rows=rows, offset=offset, has_more=has_more, per_page=per_page)
 
 
 def vacancies_for(actor: User, k: int = 20) -> list[RankedVacancy]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from flask_babel import gettext as _
 
@@ -15,6 +16,21 @@ def by_code(code: str, level: str) -> Region:
     if region is None:
         raise NotFound(_("找不到该地区。"))
     return region
+
+
+def county_label(county: Region) -> str:
+    """A county with its city (梅州市 五华县); a county-level city named like its city once (东莞市)."""
+    parent = county.parent
+    return f"{parent.name} {county.name}" if parent is not None and parent.level == "city" \
+        and parent.name != county.name else county.name
+
+
+def county_options(where=None) -> list[tuple[str, str]]:
+    """(code, label) of the counties (those matching ``where``, a condition on Region), by code, for a filter."""
+    query = select(Region).where(Region.level == "county").options(selectinload(Region.parent)).order_by(Region.code)
+    if where is not None:
+        query = query.where(where)
+    return [(c.code, county_label(c)) for c in db.session.scalars(query)]
 
 
 def children(code: str | None, level: str | None) -> list[Region]:

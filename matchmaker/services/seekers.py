@@ -21,7 +21,7 @@ from matchmaker.matching.errors import UnknownRecord
 from matchmaker.models import Referral, Region, Trade, User, Vacancy, VacancyTrade, Worker
 from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES
 from matchmaker.models.workers import RADII
-from matchmaker.services import audit, ledger_links, matching, workers
+from matchmaker.services import audit, ledger_links, matching, regions, workers
 from matchmaker.services.errors import DomainError, Forbidden
 from matchmaker.services.permissions import load_for
 
@@ -266,11 +266,7 @@ def search_ranked(actor: User, filters: VacancyFilters, page: int, per_page: int
 
 def counties_with_vacancies() -> list[tuple[str, str]]:
     """(code, "city county") of every county with an open vacancy, for the county filter."""
-    counties = db.session.scalars(
-        select(Region).where(Region.id.in_(select(Vacancy.site_county_id).where(Vacancy.status == "open")))
-        .options(selectinload(Region.parent)).order_by(Region.code))
-    return [(c.code, f"{c.parent.name} {c.name}" if c.parent is not None and c.parent.level == "city" else c.name)
-            for c in counties]
+    return regions.county_options(Region.id.in_(select(Vacancy.site_county_id).where(Vacancy.status == "open")))
 
 
 @dataclass

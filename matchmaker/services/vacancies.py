@@ -19,7 +19,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Park, Region, Trade, User, Vacancy, VacancyTrade
 from matchmaker.models.vacancies import VACANCY_TRAINING
 from matchmaker.orm import utcnow
-from matchmaker.services import audit, matching, notifications
+from matchmaker.services import audit, matching, notifications, regions
 from matchmaker.services.errors import DomainError
 from matchmaker.services.permissions import load_for, require
 
@@ -105,8 +105,7 @@ def county_name(code: str | None) -> str:
     county = db.session.scalar(select(Region).where(Region.code == (code or ""), Region.level == "county"))
     if county is None:
         return ""
-    return f"{county.parent.name} {county.name}" if county.parent is not None and county.parent.level == "city" \
-        and county.parent.name != county.name else county.name
+    return regions.county_label(county)
 
 
 def can_publish(vacancy: Vacancy) -> bool:

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import select
 
 from matchmaker.extensions import db
-from matchmaker.models import Pairing, Referral, Vacancy, Worker
+from matchmaker.models import Pairing, Referral, Trade, Vacancy, VacancyTrade, Worker, WorkerSkill
 from matchmaker.services import pii
 from tests import factories
 
@@ -16,7 +16,8 @@ NEW_VACANCY = {"title": "电焊工", "headcount": 3, "wage_min": 5000, "wage_max
 
 def _vacancy(world, side="a", **extra):
     s = getattr(world, side)
-    v = Vacancy(enterprise=s.enterprise, title="普工", site_county=s.county, headcount=extra.pop("headcount", 3),
+    v = Vacancy(enterprise=s.enterprise, title=extra.pop("title", "普工"), site_county=s.county,
+                headcount=extra.pop("headcount", 3),
                 wage_min=4000, wage_max=5000, status="open", age_max=55, **extra)
     db.session.add(v)
     db.session.commit()
@@ -110,6 +111,31 @@ def test_candidates_for_enterprise_and_coordinator_and_no_one_else(world, api):
         assert api(role).get(f"/vacancies/{v.id}/candidates").status_code == 403
     zone = api(world.a.employer).get(f"/vacancies/{v.id}/candidates?zone=optimisation").get_json()
     assert {row["worker"]["id"] for row in zone["items"]} == {world.b.worker.id, extra.id}
+
+
+def test_candidates_are_paged_with_a_next_link_until_the_ranking_ends(world, api):
+    v = _vacancy(world)
+    welding = _vacancy(world, title="焊工")
+    welding.trades.append(VacancyTrade(trade=db.session.scalar(select(Trade).where(Trade.code == "6-18-02-04")),
+                                       min_level=1))
+    db.session.add(WorkerSkill(worker=world.b.worker, trade=welding.trades[0].trade, level=2))
+    for i in range(4):
+        factories.make_worker(world.b.village, name=f"工人{i}")
+    db.session.commit()
+    c = api(world.a.employer)
+    whole = [row["worker"]["id"] for row in c.get(f"/vacancies/{v.id}/candidates?per_page=100").get_json()["items"]]
+    seen, url = [], f"/vacancies/{v.id}/candidates?per_page=2"
+    while url:
+        page = c.get(url).get_json()
+        seen += [row["worker"]["id"] for row in page["items"]]
+        url = page["next"] and page["next"].removeprefix("/api/v1")
+    assert seen == whole and len(whole) == 6
+    assert c.get(f"/vacancies/{v.id}/candidates?min_level=9").status_code == 400
+    # 普工 requires no trade: a level filter has nothing to apply to; with a required trade it keeps the skilled
+    general = c.get(f"/vacancies/{v.id}/candidates?min_level=2&per_page=100").get_json()["items"]
+    assert [row["worker"]["id"] for row in general] == whole
+    skilled = c.get(f"/vacancies/{welding.id}/candidates?min_level=2").get_json()["items"]
+    assert [row["worker"]["id"] for row in skilled] == [world.b.worker.id]
     assert api(world.a.employer).get(f"/vacancies/{v.id}/candidates?county=abc").status_code == 400
 
 

@@ -2,13 +2,14 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.models import Vacancy, VacancyTrade, WorkerSkill, Certificate
 from matchmaker.services import matching, rankings
 from matchmaker.services.errors import DomainError, Forbidden
 from matchmaker.services.workers import LedgerEntry, add_to_ledger
-from tests.factories import id_number, make_trade
+from tests.factories import id_number, make_trade, make_worker
 
 
 @pytest.fixture
@@ -76,3 +77,74 @@ def test_pages_show_scores_and_reasons(world, welding, login):
     seeker = login(world.a.seeker).get("/seeker/recommended").get_data(as_text=True)
     assert "为我推荐" in seeker and "焊工" in seeker and "分" in seeker
     assert login(world.b.employer).get(f"/enterprise/vacancies/{welding.id}/candidates").status_code == 403
+
+
+@pytest.fixture
+def crowd(world, welding):
+    """Welders of village A at levels 1–4 (five each), on top of the world's own workers."""
+    trade = welding.trades[0].trade
+    workers = []
+    for i in range(20):
+        w = make_worker(world.a.village, name=f"焊工{i}", birth=date(1985, 1, 1 + i), radius="county")
+        db.session.add(WorkerSkill(worker=w, trade=trade, level=1 + i % 4))
+        workers.append(w)
+    db.session.commit()
+    return workers
+
+
+def test_pages_of_candidates_follow_the_ranking_without_gaps_or_repeats(world, crowd):
+    vacancy_id = db.session.scalar(select(Vacancy.id))
+    whole = rankings.candidates_for(world.a.employer, vacancy_id, rankings.CandidateFilters(), k=50)
+    assert len(whole.rows) >= 21 and not whole.has_more
+    pages = [rankings.candidates_for(world.a.employer, vacancy_id, rankings.CandidateFilters(), k=8, offset=o)
+             for o in (0, 8, 16)]
+    assert [r.worker.id for p in pages for r in p.rows] == [r.worker.id for r in whole.rows][:24]
+    assert [(p.page, p.has_prev, p.has_next) for p in pages[:2]] == [(1, False, True), (2, True, True)]
+    assert pages[2].has_next == (len(whole.rows) > 24)
+    past = rankings.candidates_for(world.a.employer, vacancy_id, rankings.CandidateFilters(), k=8,
+                                   offset=rankings.RANK_DEPTH_MAX)
+    assert past.rows == [] and not past.has_next
+
+
+def test_level_filter_keeps_those_with_the_skill_at_that_level_or_higher(world, crowd):
+    vacancy_id = db.session.scalar(select(Vacancy.id))
+
+    def shown(level):
+        result = rankings.candidates_for(world.a.employer, vacancy_id, rankings.CandidateFilters(min_level=level))
+        return {r.worker.id for r in result.rows}
+
+    levels = {w.id: 1 + i % 4 for i, w in enumerate(crowd)} | {world.a.worker.id: 3}  # a certified level-3 welder
+    for level in (2, 3, 4):
+        assert shown(level) == {wid for wid, lv in levels.items() if lv >= level}
+    assert shown(5) == set()
+    assert world.b.worker.id in shown(None)  # no skill at all: shown only without the filter
+    with pytest.raises(DomainError) as e:
+        rankings.candidates_for(world.a.employer, vacancy_id, rankings.CandidateFilters(min_level=9))
+    assert e.value.field == "min_level"
+
+
+def test_county_filter_keeps_the_workers_of_that_county(world, crowd):
+    vacancy_id = db.session.scalar(select(Vacancy.id))
+    result = rankings.candidates_for(world.a.employer, vacancy_id, rankings.CandidateFilters(county=world.b.county.code))
+    assert [r.worker.id for r in result.rows] == [world.b.worker.id]
+
+
+def test_the_candidates_page_pages_and_keeps_its_filters(world, crowd, login, monkeypatch):
+    from matchmaker.web import enterprise
+    monkeypatch.setattr(enterprise, "CANDIDATES_PER_PAGE", 5)
+    vacancy_id = db.session.scalar(select(Vacancy.id))
+    c = login(world.a.employer)
+    first = c.get(f"/enterprise/vacancies/{vacancy_id}/candidates?min_level=2&county={world.a.county.code}")
+    page = first.get_data(as_text=True)
+    assert first.status_code == 200 and page.count('class="card candidate"') == 5
+    assert f'<option value="{world.a.county.code}" selected>' in page and '<option value="2" selected>' in page
+    assert "第 1 页" in page and "下一页" in page and "上一页" not in page
+    link = f"/enterprise/vacancies/{vacancy_id}/candidates?page=2&amp;county={world.a.county.code}&amp;min_level=2"
+    assert link in page
+    second = c.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert "上一页" in second and '<span class="rank">6.</span>' in second
+    # 16 welders at level ≥ 2 (15 of the crowd and the certified one): page 4 holds the last one
+    last = c.get(f"/enterprise/vacancies/{vacancy_id}/candidates?page=4&min_level=2").get_data(as_text=True)
+    assert last.count('class="card candidate"') == 1 and "下一页" not in last
+    odd = c.get(f"/enterprise/vacancies/{vacancy_id}/candidates?page=-3&min_level=x")
+    assert odd.status_code == 200 and "第 1 页" in odd.get_data(as_text=True)

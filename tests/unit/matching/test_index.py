@@ -54,7 +54,12 @@ def test_filters_equal_naive(cat, path):
     index, workers, vacancies, ctx = _setup(cat, 11)
     cases = [dict(counties=["441481"]), dict(zones=["output", "nearby"]), dict(max_km=60.0),
              dict(paired_only=True), dict(trades=[WELDER, ELECTRICIAN]), dict(statuses=("available", "nominated"))]
+    level_cases = [dict(min_level=2), dict(min_level=3), dict(min_level=3, trades=[ELECTRICIAN]),
+                   dict(min_level=2, counties=["441481"])]
     for v in vacancies[:12]:
+        for f in level_cases:
+            _same(index.rank_workers(v.id, k=20, **f).pairs(),
+                  naive_rank_workers(v, workers, ctx, DEFAULT_POLICY, cat, TODAY, k=20, **f))
         for f in cases:
             _same(index.rank_workers(v.id, k=20, **f).pairs(),
                   naive_rank_workers(v, workers, ctx, DEFAULT_POLICY, cat, TODAY, k=20, **f))
