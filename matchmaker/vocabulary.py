@@ -30,6 +30,7 @@ REFERRAL_STATUS = {"submitted": _l("已提交"), "shortlisted": _l("初选通过
                    "withdrawn": _l("已撤回"), "expired": _l("已过期")}
 REFERRAL_CHANNEL = {"application": _l("本人申请"), "nomination": _l("村推荐"), "school": _l("院校推荐"),
                     "invitation": _l("企业邀请")}
+INVITATION_STATUS = {"pending": _l("待答复"), "accepted": _l("已接受"), "declined": _l("已谢绝")}
 SEX = {"M": _l("男"), "F": _l("女")}
 
 ALL = {
@@ -38,6 +39,7 @@ ALL = {
     "vacancy_status": VACANCY_STATUS, "training_mode": TRAINING_MODE, "link_status": LINK_STATUS,
     "activity_kind": ACTIVITY_KIND, "order_class_status": ORDER_CLASS_STATUS, "student_status": STUDENT_STATUS,
     "referral_status": REFERRAL_STATUS, "referral_channel": REFERRAL_CHANNEL, "sex": SEX,
+    "invitation_status": INVITATION_STATUS,
 }
 
 

@@ -6,7 +6,7 @@ from matchmaker.models.orgs import Enterprise, School, Village
 from matchmaker.models.pairings import Pairing, PairingActivity
 from matchmaker.models.placements import FollowUp, Placement
 from matchmaker.models.policy import KpiTarget, PolicySetting
-from matchmaker.models.referrals import Referral, ReferralStep
+from matchmaker.models.referrals import JobInvitation, Referral, ReferralStep
 from matchmaker.models.regions import Park, Region, Trade, TradeAlias
 from matchmaker.models.schools import OrderClass, OrderClassStudent, ParkSchoolLink
 from matchmaker.models.users import ApiToken, Invitation, LedgerLinkRequest, User
@@ -14,7 +14,7 @@ from matchmaker.models.vacancies import Vacancy, VacancyTrade
 from matchmaker.models.workers import Certificate, TrainingRecord, WantedTrade, Worker, WorkerSkill
 
 __all__ = [
-    "ApiToken", "AuditEntry", "Certificate", "Enterprise", "FollowUp", "Invitation", "KpiTarget", "LedgerLinkRequest", "MatchingChange", "Notification", "OrderClass",
+    "ApiToken", "AuditEntry", "Certificate", "Enterprise", "FollowUp", "Invitation", "JobInvitation", "KpiTarget", "LedgerLinkRequest", "MatchingChange", "Notification", "OrderClass",
     "OrderClassStudent", "Pairing", "PairingActivity", "Park", "ParkSchoolLink", "Placement", "PolicySetting",
     "Referral", "ReferralStep", "Region", "School", "Trade", "TradeAlias", "TrainingRecord", "User", "Vacancy",
     "VacancyTrade", "Village", "WantedTrade", "Worker", "WorkerSkill",

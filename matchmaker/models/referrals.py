@@ -73,3 +73,31 @@ class ReferralStep(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
 
     referral: Mapped[Referral] = relationship(back_populates="steps")
+
+
+JOB_INVITATION_STATUSES = ("pending", "accepted", "declined")
+
+
+class JobInvitation(db.Model):
+    """An enterprise asks a ranked candidate to apply. It reveals nothing to the enterprise: only when the worker
+    (or their coordinator, with the worker's consent) accepts does a referral exist, on the "invitation" channel."""
+    __tablename__ = "job_invitation"
+    __table_args__ = (
+        UniqueConstraint("worker_id", "vacancy_id"),  # asked once per vacancy: a refusal is not asked again
+        CheckConstraint(in_list("status", JOB_INVITATION_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
+    vacancy_id: Mapped[int] = mapped_column(ForeignKey("vacancy.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"))
+
+    worker: Mapped[Worker] = relationship()
+    vacancy: Mapped[Vacancy] = relationship()
+    referral: Mapped[Referral | None] = relationship()

@@ -38,6 +38,9 @@ KINDS: dict[str, Kind] = {
     "vacancy_match": Kind(_l("对口企业%(enterprise)s发布了新岗位“%(vacancy)s”，与您的匹配度为 %(score)s 分。")),
     "vacancy_match_village": Kind(_l("对口企业%(enterprise)s发布了新岗位“%(vacancy)s”，本村有 %(count)s 人匹配度在 "
                                      "%(threshold)s 分以上。")),
+    "invitation_sent": Kind(_l("%(enterprise)s邀请 %(worker)s 应聘“%(vacancy)s”，请查看后答复。")),
+    "invitation_accepted": Kind(_l("%(worker)s 接受了您的邀请，应聘“%(vacancy)s”。")),
+    "invitation_declined": Kind(_l("候选人 %(worker)s 谢绝了“%(vacancy)s”的应聘邀请。")),
     "pairing_proposed": Kind(_l("%(party)s向您发起一企一村结对申请。")),
     "pairing_accepted": Kind(_l("%(party)s同意了一企一村结对。")),
     "pairing_declined": Kind(_l("%(party)s拒绝了一企一村结对申请。")),
@@ -119,6 +122,8 @@ def referrals_created(actor: User, referrals: list[Referral]) -> None:
     for r in referrals:
         if r.channel == "nomination":
             notify(staff, "referral_nominated", link, village=village, worker=r.worker.name, vacancy=vacancy.title)
+        elif r.channel == "invitation":
+            notify(staff, "invitation_accepted", link, worker=r.worker.name, vacancy=vacancy.title)
         else:
             notify(staff, "referral_applied", link, worker=r.worker.name, vacancy=vacancy.title)
 
@@ -129,12 +134,27 @@ def referral_moved(actor: User, referral: Referral) -> None:
     parties = {"seeker": _seekers_of([referral.worker_id]),
                "enterprise": _staff_of_enterprise([referral.vacancy.enterprise_id]),
                "coordinator": set()}
-    if referral.channel == "nomination":
+    if referral.channel in ("nomination", "invitation"):  # the coordinator put them forward or was asked too
         village = _village_of_worker(referral.worker)
         parties["coordinator"] = _coordinators_of([village.id]) if village else set()
     recipients = set().union(*(ids for role, ids in parties.items() if role != actor.role)) - {actor.id}
     notify(recipients, "referral_moved", _path("referrals.inbox"), worker=referral.worker.name,
            vacancy=referral.vacancy.title, status=referral.status)
+
+
+def invitation_sent(invitation) -> None:
+    """The worker's side hears of it: their seeker account and their village's coordinators."""
+    village = _village_of_worker(invitation.worker)
+    recipients = _seekers_of([invitation.worker_id]) | (_coordinators_of([village.id]) if village else set())
+    notify(recipients, "invitation_sent", _path("invitations.index"), enterprise=invitation.vacancy.enterprise.name,
+           worker=invitation.worker.name, vacancy=invitation.vacancy.title)
+
+
+def invitation_declined(invitation) -> None:
+    """The enterprise hears of a refusal without learning the name: no referral, no personal data."""
+    notify(_staff_of_enterprise([invitation.vacancy.enterprise_id]), "invitation_declined",
+           _path("enterprise.candidates", vacancy_id=invitation.vacancy_id),
+           worker=invitation.worker.name[:1] + "*", vacancy=invitation.vacancy.title)
 
 
 def pairing_changed(actor: User, pairing: Pairing, kind: str) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from matchmaker.extensions import db
-from matchmaker.models import (Enterprise, FollowUp, LedgerLinkRequest, OrderClass, Pairing, ParkSchoolLink,
-                               Placement, Referral, Region, School, User, Vacancy, Village, Worker)
+from matchmaker.models import (Enterprise, FollowUp, JobInvitation, LedgerLinkRequest, OrderClass, Pairing,
+                               ParkSchoolLink, Placement, Referral, Region, School, User, Vacancy, Village, Worker)
 from matchmaker.services.errors import Forbidden, NotFound
 
 _PREFIX_LEN = {"province": 2, "city": 4, "county": 6, "town": 9, "village": 12}
@@ -44,7 +44,7 @@ def _region_codes(obj) -> list[str]:
             return [obj.park.county.code, obj.school.county.code]
         case OrderClass():
             return [obj.school.county.code, obj.enterprise.county.code]
-        case Referral():
+        case Referral() | JobInvitation():
             return [obj.worker.home_region.code, obj.vacancy.site_county.code]
         case Placement():
             return [obj.worker.home_region.code, obj.vacancy.site_county.code]
@@ -109,6 +109,11 @@ def _owner_check(actor: User, action: str, obj) -> bool:
             if role == "enterprise":
                 return obj.enterprise_id == actor.enterprise_id
             return _owner_check(actor, action, obj.worker)
+        case JobInvitation():
+            # The inviting enterprise follows it; the worker's side (the seeker, their coordinator) answers it.
+            if role == "enterprise":
+                return obj.vacancy.enterprise_id == actor.enterprise_id and action == "view"
+            return _owner_check(actor, "edit" if action == "answer" else action, obj.worker)
         case FollowUp():
             return _owner_check(actor, action, obj.placement)
         case Region():

@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from matchmaker.extensions import db
 from matchmaker.matching import Explanation
-from matchmaker.models import (FollowUp, OrderClass, OrderClassStudent, Pairing, Placement, Referral,
-                               ReferralStep, User, Vacancy, Village, Worker)
+from matchmaker.models import (FollowUp, JobInvitation, OrderClass, OrderClassStudent, Pairing, Placement,
+                               Referral, ReferralStep, User, Vacancy, Village, Worker)
 from matchmaker.models.placements import FOLLOW_UP_MONTHS
 from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES, REFERRAL_TRANSITIONS
 from matchmaker.orm import utcnow
@@ -110,6 +110,17 @@ def apply(actor: User, vacancy_id: int, consent: bool) -> Referral:
     vacancy = _open_vacancy(actor, vacancy_id)
     referral = _create(actor, vacancy, db.session.get(Worker, actor.worker_id), "application", "")
     _saved(actor, [referral], "referral.apply")
+    return referral
+
+
+def accept_invitation(actor: User, invitation: JobInvitation, consent: bool) -> Referral:
+    """An enterprise's invitation taken up (by the worker, or their coordinator with the worker's consent): a
+    referral on the invitation channel, as if applied. The caller has checked who may answer."""
+    _require_consent(consent)
+    vacancy = _open_vacancy(actor, invitation.vacancy_id)
+    referral = _create(actor, vacancy, invitation.worker, "invitation", invitation.note)
+    invitation.referral = referral
+    _saved(actor, [referral], "referral.invitation")
     return referral
 
 

@@ -14,24 +14,17 @@ from matchmaker.web.security import add_security_headers
 
 def register_web(app: Flask) -> None:
     from matchmaker.services.accounts import load_session_user
-    from matchmaker.web import (auth, bureau, enterprise, follow_ups, pairings, public, referrals, regions, school,
-                                seeker, settings, trades, village)
+    from matchmaker.web import (auth, bureau, enterprise, follow_ups, invitations, kpi, ledger_links, notifications,
+                                pairings, privacy, public, referrals, regions, school, seeker, settings, trades,
+                                village)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.user_loader(load_session_user)
 
     for module in (public, auth, regions, enterprise, village, school, seeker, bureau, referrals, pairings, follow_ups,
-                   trades, settings):
+                   trades, settings, notifications, privacy, ledger_links, kpi, invitations):
         app.register_blueprint(module.bp)
-    from matchmaker.web import notifications
-    app.register_blueprint(notifications.bp)
-    from matchmaker.web import privacy
-    app.register_blueprint(privacy.bp)
-    from matchmaker.web import ledger_links
-    app.register_blueprint(ledger_links.bp)
-    from matchmaker.web import kpi
-    app.register_blueprint(kpi.bp)
 
     from flask_babel import get_locale
     app.jinja_env.globals["label"] = label

@@ -7,7 +7,7 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Hidden
                      StringField, TextAreaField)
 from wtforms.validators import Optional
 
-from matchmaker.services import dashboards, rankings, regions, vacancies
+from matchmaker.services import dashboards, invitations, rankings, regions, vacancies
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.web.access import actor, role_required
 from matchmaker.web.forms import REFUSED, attempt, show_error
@@ -42,8 +42,20 @@ def candidates(vacancy_id):
             raise
         error, filters.max_km = e.message, None
         result = rankings.candidates_for(actor(), vacancy_id, filters, k=CANDIDATES_PER_PAGE, offset=offset)
+    invited = invitations.statuses_for(actor(), result.vacancy, [r.worker.id for r in result.rows])
     return render_template("enterprise/candidates.html", result=result, filters=filters, error=error, zones=ZONE,
-                           counties=regions.county_options(), levels=SKILL_LEVEL, args=_candidate_args(filters))
+                           counties=regions.county_options(), levels=SKILL_LEVEL, args=_candidate_args(filters),
+                           invited=invited)
+
+
+@bp.route("/vacancies/<int:vacancy_id>/candidates/<int:worker_id>/invite", methods=["POST"])
+@role_required("enterprise")
+def invite(vacancy_id, worker_id):
+    attempt(lambda: invitations.invite(actor(), vacancy_id, worker_id, request.form.get("note", "")),
+            _("已发出邀请。对方接受后，您会收到通知并可在推荐进展中看到其应聘。"))
+    # back to the same page of the same filtered list
+    back = {k: v for k, v in request.form.items() if k in ("page", "county", "zone", "max_km", "paired", "min_level")}
+    return redirect(url_for("enterprise.candidates", vacancy_id=vacancy_id, **back))
 
 
 #: 20 rows a page: a page of score cards renders in about 10 ms; 50 took 27 ms (measured at 100,000 workers)

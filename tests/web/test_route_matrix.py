@@ -15,8 +15,8 @@ import pytest
 from matchmaker.extensions import db
 from sqlalchemy import select
 
-from matchmaker.models import (FollowUp, LedgerLinkRequest, Notification, OrderClass, Pairing, Park, ParkSchoolLink,
-                               Placement, Referral, Trade, TradeAlias, User, Vacancy)
+from matchmaker.models import (FollowUp, JobInvitation, LedgerLinkRequest, Notification, OrderClass, Pairing, Park,
+                               ParkSchoolLink, Placement, Referral, Trade, TradeAlias, User, Vacancy)
 
 ROLES = ("anonymous", "seeker", "coordinator", "enterprise", "school", "bureau")
 ANY = set(ROLES)
@@ -93,6 +93,11 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("privacy.reveal", "POST"): {"seeker", "coordinator", "enterprise", "bureau"}, ("privacy.views", "GET"): {"seeker"},
     # API tokens: everyone manages their own; the token in the URL does not exist.
     ("settings.tokens", "GET"): SIGNED_IN, ("settings.tokens", "POST"): SIGNED_IN, ("settings.revoke", "POST"): set(),
+    # Invitations to apply: the enterprise sends (A's worker cannot be invited: the form is refused, not the route);
+    # the worker's side — A's seeker, A's coordinator — answers.
+    ("enterprise.invite", "POST"): {"enterprise"},
+    ("invitations.index", "GET"): {"seeker", "coordinator"}, ("invitations.accept", "POST"): {"seeker", "coordinator"},
+    ("invitations.decline", "POST"): {"seeker", "coordinator"},
 }
 
 
@@ -147,14 +152,16 @@ def test_route_matrix(app, world, role):
     notification = Notification(user_id=a.coordinator.id, kind="pairing_proposed", params={"party": "x"},
                                 link="/pairings/")
     link_request = LedgerLinkRequest(user_id=a.seeker.id, village_id=a.village.id, name_given="工人甲")
-    db.session.add_all([park, link, alias, order_class, notification, link_request])
+    invitation = JobInvitation(worker=a.worker, vacancy=vacancy)
+    db.session.add_all([park, link, alias, order_class, notification, link_request, invitation])
     db.session.commit()
     ids = {"vacancy_id": vacancy.id, "referral_id": referral.id, "org_id": a.enterprise.id, "kind": "enterprise",
            "pairing_id": pairing.id,
            "follow_up_id": follow_up.id, "worker_id": a.worker.id,
            "token": "no-such-token-000000000000000000", "link_id": link.id, "park_id": park.id,
            "alias_id": alias.id, "region_id": a.county.id, "class_id": order_class.id,
-           "notification_id": notification.id, "request_id": link_request.id, "step": "skills", "token_id": 999999}
+           "notification_id": notification.id, "request_id": link_request.id, "step": "skills", "token_id": 999999,
+           "invitation_id": invitation.id}
     user_id = {"seeker": a.seeker.id, "coordinator": a.coordinator.id, "enterprise": a.employer.id,
                "school": a.teacher.id, "bureau": a.county_bureau.id}.get(role)
     client = app.test_client()

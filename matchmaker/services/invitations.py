@@ -1,0 +1,109 @@
+"""Invitations: an enterprise asks a candidate from its ranking to apply for a vacancy.
+
+Inviting reveals nothing: the enterprise still sees the candidate masked. The worker's side — the seeker, or
+their village coordinator with the worker's consent — accepts (a referral on the "invitation" channel, with the
+same separate consent as an application) or declines (the enterprise is told, still without a name)."""
+from __future__ import annotations
+
+from sqlalchemy import case, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from flask_babel import gettext as _
+
+from matchmaker.extensions import db
+from matchmaker.matching.errors import UnknownRecord
+from matchmaker.models import JobInvitation, User, Vacancy, Worker
+from matchmaker.orm import utcnow
+from matchmaker.services import audit, matching, notifications, referrals
+from matchmaker.services.errors import DomainError, Forbidden
+from matchmaker.services.permissions import load_for
+
+NOTE_MAX = 500
+# The candidates page ranks workers who are looking for work; only those can be invited.
+INVITABLE_STATUSES = ("available",)
+
+
+def invite(actor: User, vacancy_id: int, worker_id: int, note: str = "") -> JobInvitation:
+    if actor.role != "enterprise":
+        raise Forbidden(_("只有企业可以邀请候选人。"))
+    vacancy = load_for(actor, Vacancy, vacancy_id, "edit")
+    if not is_open(vacancy):
+        raise DomainError(_("岗位发布后、招满前才能邀请候选人。"))
+    if len(note or "") > NOTE_MAX:
+        raise DomainError(_("邀请留言不能超过 %(n)s 字。", n=NOTE_MAX), "note")
+    worker = db.session.get(Worker, worker_id)
+    if worker is None or not _ranked(worker.id, vacancy.id):
+        # One message for "no such worker" and "not a candidate": an id tells an enterprise nothing more.
+        raise DomainError(_("该人员不在本岗位的候选人中，不能邀请。"))
+    invitation = JobInvitation(worker=worker, vacancy=vacancy, note=(note or "").strip(), invited_by_id=actor.id)
+    db.session.add(invitation)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise DomainError(_("已邀请过该候选人应聘本岗位。")) from None
+    audit.record(actor, "invitation.create", "job_invitation", invitation.id, vacancy_id=vacancy.id,
+                 worker_id=worker.id)
+    notifications.invitation_sent(invitation)
+    db.session.commit()
+    return invitation
+
+
+def is_open(vacancy: Vacancy) -> bool:
+    return vacancy.status == "open" and vacancy.filled < vacancy.headcount
+
+
+def _ranked(worker_id: int, vacancy_id: int) -> bool:
+    try:
+        return matching.explain(worker_id, vacancy_id, statuses=INVITABLE_STATUSES).eligible
+    except UnknownRecord:
+        return False
+
+
+def answer(actor: User, invitation_id: int, accept: bool, consent: bool = False) -> JobInvitation:
+    """Accept (a referral, with the worker's separate consent) or decline an invitation still pending."""
+    invitation = load_for(actor, JobInvitation, invitation_id, "answer")
+    if invitation.status != "pending":
+        raise DomainError(_("该邀请已答复过。"))
+    if accept and not is_open(invitation.vacancy):  # a closed vacancy is no longer visible: say why, not 404
+        raise DomainError(_("该岗位已停止招聘。"))
+    invitation.status = "accepted" if accept else "declined"
+    invitation.answered_by_id, invitation.answered_at = actor.id, utcnow()
+    audit.record(actor, f"invitation.{invitation.status}", "job_invitation", invitation.id,
+                 vacancy_id=invitation.vacancy_id, worker_id=invitation.worker_id)
+    if not accept:
+        notifications.invitation_declined(invitation)
+        db.session.commit()
+        return invitation
+    try:
+        referrals.accept_invitation(actor, invitation, consent)  # commits the referral and this answer together
+    except DomainError:
+        db.session.rollback()
+        raise
+    return invitation
+
+
+def for_worker_side(actor: User, limit: int = 100) -> list[JobInvitation]:
+    """The invitations a seeker (their own record) or a coordinator (their village's workers) may answer,
+    pending first, then the latest answered."""
+    query = select(JobInvitation).join(Worker)
+    if actor.role == "seeker":
+        query = query.where(JobInvitation.worker_id == (actor.worker_id or -1))
+    elif actor.role == "coordinator":
+        query = query.where(Worker.home_region_id == actor.village.region_id)
+    else:
+        raise Forbidden(_("只有求职者本人和村级协调员可以答复应聘邀请。"))
+    pending_first = case((JobInvitation.status == "pending", 0), else_=1)
+    return list(db.session.scalars(
+        query.options(selectinload(JobInvitation.worker), selectinload(JobInvitation.vacancy)
+                      .selectinload(Vacancy.enterprise))
+        .order_by(pending_first, JobInvitation.created_at.desc(), JobInvitation.id.desc()).limit(limit)))
+
+
+def statuses_for(actor: User, vacancy: Vacancy, worker_ids: list[int]) -> dict[int, str]:
+    """worker id → invitation status, for the enterprise's candidates page (the actor has loaded the vacancy)."""
+    if not worker_ids or actor.role != "enterprise" or vacancy.enterprise_id != actor.enterprise_id:
+        return {}
+    return dict(db.session.execute(select(JobInvitation.worker_id, JobInvitation.status).where(
+        JobInvitation.vacancy_id == vacancy.id, JobInvitation.worker_id.in_(worker_ids))).all())

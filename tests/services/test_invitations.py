@@ -1,0 +1,126 @@
+"""An enterprise invites a ranked candidate; the worker's side accepts (a referral, with consent) or declines."""
+import pytest
+from sqlalchemy import func, select
+
+from matchmaker.extensions import db
+from matchmaker.models import AuditEntry, JobInvitation, Notification, Referral, Vacancy, VacancyTrade, WorkerSkill
+from matchmaker.services import invitations, notifications
+from matchmaker.services.errors import DomainError, Forbidden, NotFound
+from matchmaker.services.permissions import can
+from tests.factories import make_trade, make_worker
+
+
+@pytest.fixture
+def welding(world):
+    trade = make_trade("6-18-02-04", "焊工")
+    a = world.a
+    vacancy = Vacancy(enterprise=a.enterprise, title="焊工", site_county=a.county, longitude=115.05, latitude=24.02,
+                      headcount=2, wage_min=5000, wage_max=7000, status="open", age_max=55)
+    vacancy.trades.append(VacancyTrade(trade=trade, min_level=2))
+    db.session.add_all([vacancy, WorkerSkill(worker=a.worker, trade=trade, level=3)])
+    db.session.commit()
+    return vacancy
+
+
+def _notes(user, kind):
+    return [notifications.render(n) for n in db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id, Notification.kind == kind))]
+
+
+def test_an_invitation_tells_the_worker_side_and_reveals_nothing_to_the_enterprise(world, welding):
+    a = world.a
+    inv = invitations.invite(a.employer, welding.id, a.worker.id, "欢迎来面试")
+    assert (inv.status, inv.note) == ("pending", "欢迎来面试")
+    assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.object_type == "job_invitation")) \
+        == "invitation.create"
+    assert _notes(a.seeker, "invitation_sent") and _notes(a.coordinator, "invitation_sent")
+    assert not _notes(world.b.coordinator, "invitation_sent")
+    assert not can(a.employer, "view", a.worker)  # no referral yet: still masked
+    with pytest.raises(DomainError, match="已邀请过"):
+        invitations.invite(a.employer, welding.id, a.worker.id)
+
+
+def test_only_the_vacancy_s_enterprise_invites_and_only_its_candidates(world, welding):
+    a = world.a
+    with pytest.raises((Forbidden, NotFound)):
+        invitations.invite(world.b.employer, welding.id, a.worker.id)
+    with pytest.raises(Forbidden):
+        invitations.invite(a.coordinator, welding.id, a.worker.id)
+    employed = make_worker(a.village, name="在岗者", status="employed")
+    db.session.commit()
+    for worker_id in (employed.id, 10**9):  # not a candidate, or no such worker: the same message
+        with pytest.raises(DomainError, match="不在本岗位的候选人中"):
+            invitations.invite(a.employer, welding.id, worker_id)
+    with pytest.raises(DomainError, match="不能超过"):
+        invitations.invite(a.employer, welding.id, a.worker.id, "字" * 501)
+    assert db.session.scalar(select(func.count(JobInvitation.id))) == 0
+
+
+def test_accepting_needs_consent_and_makes_an_invitation_referral(world, welding):
+    a = world.a
+    inv = invitations.invite(a.employer, welding.id, a.worker.id)
+    with pytest.raises(DomainError, match="同意"):
+        invitations.answer(a.seeker, inv.id, accept=True, consent=False)
+    db.session.expire_all()
+    assert db.session.get(JobInvitation, inv.id).status == "pending" and db.session.scalar(select(Referral)) is None
+    invitations.answer(a.seeker, inv.id, accept=True, consent=True)
+    db.session.expire_all()
+    inv = db.session.get(JobInvitation, inv.id)
+    referral = db.session.scalar(select(Referral))
+    assert (inv.status, inv.referral_id, inv.answered_by_id) == ("accepted", referral.id, a.seeker.id)
+    assert (referral.channel, referral.status, referral.worker.status) == ("invitation", "submitted", "nominated")
+    assert referral.consent_recipient == a.enterprise.name
+    assert can(a.employer, "view", a.worker)  # the referral now shows the worker to the enterprise
+    assert any(a.worker.name in text for text in _notes(a.employer, "invitation_accepted"))
+    with pytest.raises(DomainError, match="已答复过"):
+        invitations.answer(a.coordinator, inv.id, accept=False)
+
+
+def test_a_refusal_reaches_the_enterprise_without_the_name(world, welding):
+    a = world.a
+    inv = invitations.invite(a.employer, welding.id, a.worker.id)
+    with pytest.raises(NotFound):  # another village's coordinator, another enterprise: not theirs to answer
+        invitations.answer(world.b.coordinator, inv.id, accept=False)
+    with pytest.raises((Forbidden, NotFound)):
+        invitations.answer(a.employer, inv.id, accept=False)
+    invitations.answer(a.coordinator, inv.id, accept=False)
+    assert db.session.get(JobInvitation, inv.id).status == "declined"
+    told = _notes(a.employer, "invitation_declined")
+    assert told and a.worker.name not in told[0] and a.worker.name[0] + "*" in told[0]
+    assert db.session.scalar(select(Referral)) is None
+
+
+def test_an_invitation_to_a_closed_vacancy_cannot_be_accepted(world, welding):
+    a = world.a
+    inv = invitations.invite(a.employer, welding.id, a.worker.id)
+    welding.status = "closed"
+    db.session.commit()
+    with pytest.raises(DomainError, match="停止招聘"):
+        invitations.answer(a.seeker, inv.id, accept=True, consent=True)
+    db.session.expire_all()
+    assert db.session.get(JobInvitation, inv.id).status == "pending" and db.session.scalar(select(Referral)) is None
+
+
+def test_invite_and_answer_through_the_pages(world, welding, login):
+    a = world.a
+    employer = login(a.employer)
+    page = employer.get(f"/enterprise/vacancies/{welding.id}/candidates?county={a.county.code}").get_data(as_text=True)
+    assert "邀请应聘" in page
+    r = employer.post(f"/enterprise/vacancies/{welding.id}/candidates/{a.worker.id}/invite",
+                      data={"note": "周一面试", "county": a.county.code, "evil": "x"})
+    assert r.status_code == 302 and r.headers["Location"].endswith(
+        f"/enterprise/vacancies/{welding.id}/candidates?county={a.county.code}")
+    page = employer.get(r.headers["Location"]).get_data(as_text=True)
+    assert "已发出邀请" in page and "应聘邀请：待答复" in page and a.worker.name not in page
+    seeker = login(a.seeker)
+    mine = seeker.get("/invitations/").get_data(as_text=True)
+    assert "焊工" in mine and "周一面试" in mine and a.enterprise.name in mine
+    inv = db.session.scalar(select(JobInvitation))
+    refused = seeker.post(f"/invitations/{inv.id}/accept", data={})
+    assert refused.status_code == 302 and db.session.scalar(select(Referral)) is None
+    assert "同意" in seeker.get("/invitations/").get_data(as_text=True)
+    seeker.post(f"/invitations/{inv.id}/accept", data={"consent": "1"})
+    assert db.session.scalar(select(Referral.channel)) == "invitation"
+    assert "已接受" in seeker.get("/invitations/").get_data(as_text=True)
+    assert a.worker.name in employer.get("/referrals/").get_data(as_text=True)  # now a referral, name shown
+    assert login(world.b.seeker).post(f"/invitations/{inv.id}/decline").status_code == 404
