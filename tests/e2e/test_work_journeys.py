@@ -6,7 +6,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
-from matchmaker.models import Placement, Referral, Vacancy, Worker
+from matchmaker.models import JobInvitation, Placement, Referral, Vacancy, Worker
 from tests.e2e.conftest import screenshot, sign_in
 from tests.factories import id_number
 
@@ -42,6 +42,23 @@ def test_enterprise_posts_a_vacancy_coordinator_imports_and_nominates_enterprise
         assert vacancy.status == "open" and [t.trade.name for t in vacancy.trades] == ["焊工"]
         vacancy_id = vacancy.id
         db.session.rollback()
+
+        # Its ranked candidates, filtered to level 3 and up, paged; it invites the first with a note.
+        page.goto(demo_site + f"/enterprise/vacancies/{vacancy_id}/candidates")
+        page.select_option("select[name=min_level]", "3")
+        with page.expect_navigation():
+            page.click("form.filters button[type=submit]")
+        assert "min_level=3" in page.url and page.locator("article.candidate").count() > 0
+        first = page.locator("article.candidate").first
+        first.locator("summary", has_text="邀请应聘").click()
+        first.locator("textarea[name=note]").fill("欢迎来厂参观面试")
+        screenshot(page, f"enterprise-candidates-{width}", full_page=False)
+        with page.expect_navigation():
+            first.locator("button", has_text="发送邀请").click()
+        assert "已发出邀请" in page.content() and "min_level=3" in page.url
+        assert page.locator("article.candidate").first.get_by_text("应聘邀请：待答复").count() == 1
+        assert _check(select(func.count(JobInvitation.id)).where(JobInvitation.vacancy_id == vacancy_id)) == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.click("text=退出")
 
         # The coordinator of the paired village imports a ledger file, then nominates a worker.
