@@ -234,13 +234,32 @@ def add_skill(actor: User, worker_id: int, version, typed: str, level) -> Worker
     return skill
 
 
-def remove_skill(actor: User, worker_id: int, version, skill_id: int) -> Worker:
+def _remove(actor: User, worker_id: int, version, items: str, item_id, action: str, missing: str) -> Worker:
+    """Take one skill / certificate / training record off the worker. What a school recorded (a course it ran,
+    a certificate from its appraisal) is the school's to correct, not the worker's side."""
     worker = _editable(actor, worker_id, version)
-    skill = next((s for s in worker.skills if s.id == skill_id), None)
-    if skill is None:
-        raise DomainError(_("找不到该技能。"))
-    worker.skills.remove(skill)
-    return _save(actor, worker, "worker.skill_remove", trade_id=skill.trade_id)
+    collection = getattr(worker, items)
+    item = next((x for x in collection if x.id == item_id), None)
+    if item is None:
+        raise DomainError(missing)
+    if getattr(item, "training_id", None) is not None or getattr(item, "school_id", None) is not None:
+        raise DomainError(_("院校登记的培训记录和证书不能在此删除，如有错误请联系该院校更正。"))
+    collection.remove(item)
+    return _save(actor, worker, action, **{"trade_id": getattr(item, "trade_id", None)})
+
+
+def remove_skill(actor: User, worker_id: int, version, skill_id: int) -> Worker:
+    return _remove(actor, worker_id, version, "skills", skill_id, "worker.skill_remove", _("找不到该技能。"))
+
+
+def remove_certificate(actor: User, worker_id: int, version, certificate_id: int) -> Worker:
+    return _remove(actor, worker_id, version, "certificates", certificate_id, "worker.certificate_remove",
+                   _("找不到该证书。"))
+
+
+def remove_training(actor: User, worker_id: int, version, training_id: int) -> Worker:
+    return _remove(actor, worker_id, version, "trainings", training_id, "worker.training_remove",
+                   _("找不到该培训记录。"))
 
 
 def add_certificate(actor: User, worker_id: int, version, trade_text: str, level, number: str = "",

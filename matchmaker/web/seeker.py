@@ -195,6 +195,12 @@ def _step_action(user, worker_id: int, step: str, action: str):
         workers.add_certificate(user, worker_id, version, trade, posted_int("level"), request.form.get("number", ""),
                                 posted_date("issued_on"))
         return _("已添加证书。"), False
+    if step == "certificates" and action == "remove":
+        workers.remove_certificate(user, worker_id, version, posted_int("item_id"))
+        return _("已删除证书。"), False
+    if step == "training" and action == "remove":
+        workers.remove_training(user, worker_id, version, posted_int("item_id"))
+        return _("已删除培训记录。"), False
     if step == "training" and action == "add":
         workers.add_training(user, worker_id, version, request.form.get("course", ""), trade, posted_int("hours") or 0,
                              request.form.get("completed") == "1")

@@ -184,6 +184,10 @@ def _worker_action(user, worker_id: int, action: str):
             _("已添加技能。")
     if action == "remove_skill":
         return workers.remove_skill(user, worker_id, version, posted_int("skill_id")), _("已删除技能。")
+    if action == "remove_certificate":
+        return workers.remove_certificate(user, worker_id, version, posted_int("item_id")), _("已删除证书。")
+    if action == "remove_training":
+        return workers.remove_training(user, worker_id, version, posted_int("item_id")), _("已删除培训记录。")
     if action == "add_certificate":
         return workers.add_certificate(user, worker_id, version, request.form.get("trade", ""), posted_int("level"),
                                        request.form.get("number", ""), posted_date("issued_on")), _("已添加证书。")

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from matchmaker.extensions import db
-from matchmaker.models import AuditEntry, MatchingChange, Worker
+from matchmaker.models import AuditEntry, Certificate, MatchingChange, TrainingRecord, Worker
 from matchmaker.services import workers
 from matchmaker.services.errors import DomainError, NotFound
 
@@ -96,6 +96,37 @@ def test_certificate_and_training(world):
     with pytest.raises(DomainError) as e:
         workers.add_training(world.a.coordinator, w.id, w.version, "", "", 10, False)
     assert e.value.field == "course"
+
+
+def test_certificates_and_training_are_removable_but_not_what_a_school_recorded(world):
+    a = world.a
+    w = _w(world)
+    cert = workers.add_certificate(a.coordinator, w.id, w.version, "焊工", 3)
+    own = workers.add_training(a.seeker, w.id, _w(world).version, "自学焊接", "焊工", 20, True)
+    school_course = TrainingRecord(worker_id=w.id, course="焊工订单班", school_id=a.school.id, completed=True)
+    db.session.add(school_course)
+    db.session.flush()
+    appraised = Certificate(worker_id=w.id, trade_id=cert.trade_id, level=4, training_id=school_course.id)
+    db.session.add(appraised)
+    db.session.commit()
+    changes_before = len(db.session.scalars(select(MatchingChange.id).where(MatchingChange.object_id == w.id)).all())
+    with pytest.raises(DomainError, match="院校"):
+        workers.remove_certificate(a.seeker, w.id, _w(world).version, appraised.id)
+    with pytest.raises(DomainError, match="院校"):
+        workers.remove_training(a.coordinator, w.id, _w(world).version, school_course.id)
+    with pytest.raises(DomainError, match="找不到"):
+        workers.remove_certificate(a.seeker, w.id, _w(world).version, 10**9)
+    with pytest.raises(NotFound):  # another village's coordinator
+        workers.remove_certificate(world.b.coordinator, w.id, _w(world).version, cert.id)
+    workers.remove_certificate(a.seeker, w.id, _w(world).version, cert.id)
+    workers.remove_training(a.coordinator, w.id, _w(world).version, own.id)
+    w = _w(world)
+    assert [c.id for c in w.certificates] == [appraised.id] and [t.id for t in w.trainings] == [school_course.id]
+    actions = set(db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_id == w.id)))
+    assert {"worker.certificate_remove", "worker.training_remove"} <= actions
+    changes = db.session.scalars(select(MatchingChange.id).where(MatchingChange.kind == "worker",
+                                                                 MatchingChange.object_id == w.id)).all()
+    assert len(changes) == changes_before + 2  # the engine hears of each removal
 
 
 def test_another_village_cannot_edit(world):

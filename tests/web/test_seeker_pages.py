@@ -230,3 +230,20 @@ def test_an_unlinked_seeker_sees_the_vacancy_but_is_asked_to_link_before_applyin
 def test_staff_cannot_use_the_seeker_pages(world, login, vacancies):
     assert login(world.a.coordinator).get(f"/seeker/vacancies/{vacancies['weld'].id}").status_code == 403
     assert login(world.a.seeker).get("/ledger-links/").status_code == 403
+
+
+def test_a_seeker_removes_a_certificate_and_a_training_record(world, login):
+    c = login(world.a.seeker)
+    c.post("/seeker/profile/certificates", data={"action": "add", "version": _w(world).version, "trade": "焊工",
+                                                 "level": "2"})
+    c.post("/seeker/profile/training", data={"action": "add", "version": _w(world).version, "course": "焊工岗前培训",
+                                             "hours": "40"})
+    cert, course = _w(world).certificates[0], _w(world).trainings[0]
+    page = _text(c.get("/seeker/profile/certificates"))
+    assert f'name="item_id" value="{cert.id}"' in page
+    r = c.post("/seeker/profile/certificates", data={"action": "remove", "version": _w(world).version,
+                                                     "item_id": str(cert.id)})
+    assert r.status_code == 302 and _w(world).certificates == []
+    r = c.post("/seeker/profile/training", data={"action": "remove", "version": _w(world).version,
+                                                 "item_id": str(course.id)})
+    assert r.status_code == 302 and _w(world).trainings == []

@@ -60,3 +60,17 @@ def test_another_village_gets_404(world, login):
     assert c.get(url).status_code == 404
     assert c.post(url, data={"action": "not_seeking", "version": _w(world).version}).status_code == 404
     assert _w(world).status == "available"
+
+
+def test_coordinator_removes_a_certificate_and_a_training_record(world, login):
+    c = login(world.a.coordinator)
+    url = f"/village/workers/{world.a.worker.id}"
+    c.post(url, data={"action": "add_certificate", "version": _w(world).version, "trade": "焊工", "level": "3"})
+    c.post(url, data={"action": "add_training", "version": _w(world).version, "course": "焊接实操", "hours": "8"})
+    cert, course = _w(world).certificates[0], _w(world).trainings[0]
+    assert f'name="item_id" value="{course.id}"' in c.get(url).get_data(as_text=True)
+    assert c.post(url, data={"action": "remove_certificate", "version": _w(world).version,
+                             "item_id": str(cert.id)}).status_code == 302
+    assert c.post(url, data={"action": "remove_training", "version": _w(world).version,
+                             "item_id": str(course.id)}).status_code == 302
+    assert _w(world).certificates == [] and _w(world).trainings == []
