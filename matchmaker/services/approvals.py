@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased, selectinload
 from matchmaker.extensions import db
 from matchmaker.models import Enterprise, Pairing, Park, ParkSchoolLink, Region, School, User, Village
 from matchmaker.orm import utcnow
-from matchmaker.services import audit, matching
+from matchmaker.services import audit, matching, notifications
 from matchmaker.services.errors import DomainError, Forbidden
 from matchmaker.services.permissions import load_for, region_prefix
 
@@ -119,6 +119,7 @@ def approve_pairing(actor: User, pairing_id: int) -> Pairing:
     if was == "proposed":
         matching.note_change("context")  # an active pairing earns its village's workers the pairing bonus
     audit.record(actor, "pairing.approve", "pairing", pairing.id, was=was)
+    notifications.pairing_decided(pairing, approved=True)
     db.session.commit()
     db.session.refresh(pairing)
     return pairing
@@ -143,6 +144,7 @@ def reject_pairing(actor: User, pairing_id: int, reason: str) -> Pairing:
     else:
         _transition(pairing, status="declined")
     audit.record(actor, "pairing.reject", "pairing", pairing.id, was=was, reason=reason)
+    notifications.pairing_decided(pairing, approved=False, reason=reason)
     db.session.commit()
     db.session.refresh(pairing)
     return pairing

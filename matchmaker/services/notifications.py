@@ -41,6 +41,10 @@ KINDS: dict[str, Kind] = {
     "invitation_sent": Kind(_l("%(enterprise)s邀请 %(worker)s 应聘“%(vacancy)s”，请查看后答复。")),
     "invitation_accepted": Kind(_l("%(worker)s 接受了您的邀请，应聘“%(vacancy)s”。")),
     "invitation_declined": Kind(_l("候选人 %(worker)s 谢绝了“%(vacancy)s”的应聘邀请。")),
+    "pairing_approved": Kind(_l("人社部门已批准%(enterprise)s与%(village)s的一企一村结对。")),
+    "pairing_rejected": Kind(_l("人社部门未批准（或终止了）%(enterprise)s与%(village)s的一企一村结对：%(reason)s")),
+    "park_link_approved": Kind(_l("人社部门已批准与%(park)s的园校对接。")),
+    "park_link_declined": Kind(_l("人社部门未批准与%(park)s的园校对接：%(reason)s")),
     "pairing_proposed": Kind(_l("%(party)s向您发起一企一村结对申请。")),
     "pairing_accepted": Kind(_l("%(party)s同意了一企一村结对。")),
     "pairing_declined": Kind(_l("%(party)s拒绝了一企一村结对申请。")),
@@ -164,6 +168,21 @@ def pairing_changed(actor: User, pairing: Pairing, kind: str) -> None:
     else:
         recipients, party = _staff_of_enterprise([pairing.enterprise_id]), pairing.village.name
     notify(recipients - {actor.id}, kind, _path("pairings.index"), party=party)
+
+
+def pairing_decided(pairing: Pairing, approved: bool, reason: str = "") -> None:
+    """A bureau's decision reaches both parties: the enterprise's staff and the village's coordinators."""
+    recipients = _staff_of_enterprise([pairing.enterprise_id]) | _coordinators_of([pairing.village_id])
+    notify(recipients, "pairing_approved" if approved else "pairing_rejected", _path("pairings.index"),
+           enterprise=pairing.enterprise.name, village=pairing.village.name, reason=reason)
+
+
+def park_link_decided(link, approved: bool, reason: str = "") -> None:
+    """A bureau's decision on a park–school link reaches the school's staff."""
+    staff = set(db.session.scalars(select(User.id).where(User.role == "school", User.active.is_(True),
+                                                         User.school_id == link.school_id)))
+    notify(staff, "park_link_approved" if approved else "park_link_declined", _path("school.links"),
+           park=link.park.name, reason=reason)
 
 
 def vacancy_published(vacancy: Vacancy) -> None:

@@ -15,7 +15,7 @@ from matchmaker.extensions import db
 from matchmaker.models import (Certificate, Enterprise, OrderClass, OrderClassStudent, Park, ParkSchoolLink, Region,
                                School, Trade, TrainingRecord, User, Vacancy, VacancyTrade, Worker, WorkerSkill)
 from matchmaker.orm import utcnow
-from matchmaker.services import audit, matching, referrals, regions, workers
+from matchmaker.services import audit, matching, notifications, referrals, regions, workers
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.services.permissions import load_for, require
 
@@ -174,6 +174,7 @@ def decide_link(actor: User, link_id: int, approve: bool, reason: str = "") -> P
         link.status = "declined"
     audit.record(actor, "park_link.approve" if approve else "park_link.decline", "park_school_link", link.id,
                  reason=reason)
+    notifications.park_link_decided(link, approve, reason)
     db.session.commit()
     return link
 

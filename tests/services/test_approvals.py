@@ -144,3 +144,37 @@ def test_a_pairing_changed_since_it_was_read_is_not_overwritten(world, agreed, m
     p = db.session.get(Pairing, agreed.id)
     db.session.refresh(p)
     assert p.approved_by_id == world.a.coordinator.id and not _audit("pairing.approve")
+
+
+def _told(user, kind):
+    from matchmaker.models import Notification
+    from matchmaker.services import notifications
+    return [notifications.render(n) for n in db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id, Notification.kind == kind))]
+
+
+def test_both_parties_hear_the_bureau_s_decision_on_a_pairing(world, agreed):
+    approvals.approve_pairing(world.a.county_bureau, agreed.id)
+    for party in (world.a.employer, world.a.coordinator):
+        assert any(world.a.village.name in text for text in _told(party, "pairing_approved"))
+    assert not _told(world.b.employer, "pairing_approved")
+    proposal = pairings.propose(world.b.employer, world.a.village.id)
+    approvals.reject_pairing(world.a.county_bureau, proposal.id, "企业不在计划名单")
+    assert any("企业不在计划名单" in text for text in _told(world.a.coordinator, "pairing_rejected"))
+    assert any("企业不在计划名单" in text for text in _told(world.b.employer, "pairing_rejected"))
+
+
+def test_the_school_hears_the_bureau_s_decision_on_a_link(world):
+    from matchmaker.models import Park
+    from matchmaker.services import schools
+    parks = [Park(code=f"P90{i}", name=f"五华通知园{i}", county_id=world.a.county.id) for i in (1, 2)]
+    db.session.add_all(parks)
+    db.session.flush()
+    first, second = (ParkSchoolLink(school_id=world.a.school.id, park_id=p.id, year=2026) for p in parks)
+    db.session.add_all([first, second])
+    db.session.commit()
+    schools.decide_link(world.a.county_bureau, first.id, True)
+    schools.decide_link(world.a.county_bureau, second.id, False, "名额已满")
+    assert any("五华通知园1" in text for text in _told(world.a.teacher, "park_link_approved"))
+    assert any("名额已满" in text for text in _told(world.a.teacher, "park_link_declined"))
+    assert not _told(world.b.teacher, "park_link_approved")
