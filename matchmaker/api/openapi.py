@@ -9,7 +9,7 @@ from __future__ import annotations
 from matchmaker.api import PER_PAGE_MAX, bp
 from matchmaker.models.pairings import ACTIVITY_KINDS, LINK_STATUSES
 from matchmaker.models.placements import PLACEMENT_CHANNELS, TRANSFER_TYPES
-from matchmaker.models.referrals import REFERRAL_CHANNELS, REFERRAL_STATUSES
+from matchmaker.models.referrals import JOB_INVITATION_STATUSES, REFERRAL_CHANNELS, REFERRAL_STATUSES
 from matchmaker.models.vacancies import VACANCY_TRAINING
 from matchmaker.models.workers import RADII, WORKER_SOURCES, WORKER_STATUSES
 
@@ -110,6 +110,10 @@ SCHEMAS = {
         "consent": obj({"version": nullable(S), "at": nullable(TIME), "recipient": nullable(S),
                         "purpose": nullable(S)}),
         "steps": {"type": "array", "items": ref("Step")}}, optional=("steps",)),
+    "Invitation": obj({
+        "id": I, "status": enum(JOB_INVITATION_STATUSES), "note": S,
+        "vacancy": obj({"id": I, "title": S, "enterprise_name": S}), "worker": obj({"id": I, "display_name": S}),
+        "created_at": nullable(TIME), "answered_at": nullable(TIME), "referral_id": nullable(I)}),
     "FollowUp": obj({"id": I, "placement_id": I, "due_month": I, "due_on": DATE, "done_on": nullable(DATE),
                      "still_employed": nullable(B), "wage": nullable(I), "problems": S, "next_step": S}),
     "DueFollowUp": obj({"id": I, "placement_id": I, "worker": ref("WorkerSummary"), "enterprise": obj(NAMED),
@@ -237,6 +241,17 @@ OPERATIONS = [
      ref("Pairing")),
     ("post", "/pairings/{pairing_id}/accept", "api.pairing_accept", "同意对方的结对申请", [_id("pairing_id")], None,
      200, ref("Pairing")),
+    ("get", "/invitations", "api.invitation_list",
+     "应聘邀请（企业：发出的；求职者：给本人的；村级协调员：给本村人员的）", PAGE, None, 200, page_of(ref("Invitation"))),
+    ("post", "/vacancies/{vacancy_id}/invitations", "api.invitation_create", "企业邀请排名中的候选人应聘",
+     [_id("vacancy_id")], _body({"worker_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+                                 "note": {"type": "string", "maxLength": 500}}, ("worker_id",)), 201,
+     ref("Invitation")),
+    ("post", "/invitations/{invitation_id}/accept", "api.invitation_accept",
+     "接受邀请并应聘（须本人单独同意）", [_id("invitation_id")], _body({"consent": B}, ("consent",)), 200,
+     ref("Invitation")),
+    ("post", "/invitations/{invitation_id}/decline", "api.invitation_decline", "谢绝邀请", [_id("invitation_id")],
+     None, 200, ref("Invitation")),
     ("get", "/openapi.json", "api.openapi", "本文档（无需令牌）", [], None, 200, {"type": "object"}),
 ]
 

@@ -15,7 +15,7 @@ from matchmaker.models import Placement, Referral, Region, Vacancy, Worker
 from matchmaker.models.pairings import LINK_STATUSES
 from matchmaker.models.referrals import REFERRAL_STATUSES
 from matchmaker.models.workers import WORKER_STATUSES
-from matchmaker.services import (follow_ups, matching, pairings, rankings, referrals, regions, scoped_lists,
+from matchmaker.services import (follow_ups, invitations, matching, pairings, rankings, referrals, regions, scoped_lists,
                                  vacancies, workers)
 from matchmaker.services.errors import Forbidden
 from matchmaker.services.permissions import load_for
@@ -247,6 +247,38 @@ def referral_apply(vacancy_id):
     data = body()
     done = referrals.apply(actor(), vacancy_id, field(data, "consent", bool, False, nullable=False))
     return _created(out.referral(done, with_steps=True))
+
+
+@bp.get("/invitations")
+@roles("enterprise", "coordinator", "seeker")
+def invitation_list():
+    user = actor()
+    rows = invitations.sent_by(user) if user.role == "enterprise" else invitations.for_worker_side(user, limit=1000)
+    return paged_list(rows, lambda inv: out.invitation(inv, user))
+
+
+@bp.post("/vacancies/<int:vacancy_id>/invitations")
+@roles("enterprise")
+def invitation_create(vacancy_id):
+    data = body()
+    worker_id = field(data, "worker_id", int, required=True)
+    done = invitations.invite(actor(), vacancy_id, worker_id,
+                              field(data, "note", str, "", max_length=invitations.NOTE_MAX) or "")
+    return _created(out.invitation(done, actor()))
+
+
+@bp.post("/invitations/<int:invitation_id>/accept")
+@roles("coordinator", "seeker")
+def invitation_accept(invitation_id):
+    data = body()
+    done = invitations.answer(actor(), invitation_id, True, field(data, "consent", bool, False, nullable=False))
+    return out.invitation(done, actor())
+
+
+@bp.post("/invitations/<int:invitation_id>/decline")
+@roles("coordinator", "seeker")
+def invitation_decline(invitation_id):
+    return out.invitation(invitations.answer(actor(), invitation_id, False), actor())
 
 
 @bp.post("/referrals/<int:referral_id>/move")

@@ -69,6 +69,18 @@ def candidate(w) -> dict:
                             "county_name": county.name if county is not None else None}}
 
 
+def invitation(inv, actor) -> dict:
+    """The enterprise sees the invited worker masked, as on its candidates page, until a referral exists."""
+    name = inv.worker.name or ""
+    return {"id": inv.id, "status": inv.status, "note": inv.note or "",
+            "vacancy": {"id": inv.vacancy.id, "title": inv.vacancy.title,
+                        "enterprise_name": inv.vacancy.enterprise.name},
+            "worker": {"id": inv.worker.id,
+                       "display_name": name[:1] + "*" if actor.role == "enterprise" and inv.referral_id is None
+                       else name},
+            "created_at": when(inv.created_at), "answered_at": when(inv.answered_at), "referral_id": inv.referral_id}
+
+
 def worker(w, actor) -> dict:
     out = worker_summary(w)
     out.update({

@@ -107,3 +107,14 @@ def statuses_for(actor: User, vacancy: Vacancy, worker_ids: list[int]) -> dict[i
         return {}
     return dict(db.session.execute(select(JobInvitation.worker_id, JobInvitation.status).where(
         JobInvitation.vacancy_id == vacancy.id, JobInvitation.worker_id.in_(worker_ids))).all())
+
+
+def sent_by(actor: User, limit: int = 1000) -> list[JobInvitation]:
+    """The invitations the actor's enterprise sent, newest first."""
+    if actor.role != "enterprise":
+        raise Forbidden(_("只有企业可以查看其发出的邀请。"))
+    return list(db.session.scalars(
+        select(JobInvitation).join(Vacancy).where(Vacancy.enterprise_id == actor.enterprise_id)
+        .options(selectinload(JobInvitation.worker), selectinload(JobInvitation.vacancy)
+                 .selectinload(Vacancy.enterprise))
+        .order_by(JobInvitation.created_at.desc(), JobInvitation.id.desc()).limit(limit)))

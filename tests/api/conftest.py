@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from matchmaker.extensions import db
-from matchmaker.models import FollowUp, Pairing, Placement, Referral, Vacancy
+from matchmaker.models import FollowUp, JobInvitation, Pairing, Placement, Referral, Vacancy
 from matchmaker.services import api_tokens
 
 
@@ -57,7 +57,9 @@ def make_objects(side):
     follow_up = FollowUp(placement=placement, due_month=1, due_on=date.today())
     pairing = Pairing(enterprise=side.enterprise, village=side.village, status="active",
                       proposed_by_id=side.employer.id)
-    db.session.add_all([placement, follow_up, pairing])
+    invitation = JobInvitation(worker=side.worker, vacancy=vacancy)
+    db.session.add_all([placement, follow_up, pairing, invitation])
     db.session.commit()
     return {"vacancy_id": vacancy.id, "referral_id": referral.id, "placement_id": placement.id,
-            "follow_up_id": follow_up.id, "pairing_id": pairing.id, "worker_id": side.worker.id}
+            "follow_up_id": follow_up.id, "pairing_id": pairing.id, "worker_id": side.worker.id,
+            "invitation_id": invitation.id}

@@ -43,6 +43,12 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("api.pairing_get", "GET"): {"enterprise", "coordinator"},
     ("api.pairing_propose", "POST"): {"enterprise", "coordinator"},
     ("api.pairing_accept", "POST"): {"enterprise", "coordinator"},
+    # A's invitation of A's worker to A's vacancy: the enterprise sends (refused in the body: A's worker has a
+    # referral), the worker's side answers.
+    ("api.invitation_list", "GET"): {"enterprise", "coordinator", "seeker"},
+    ("api.invitation_create", "POST"): {"enterprise"},
+    ("api.invitation_accept", "POST"): {"coordinator", "seeker"},
+    ("api.invitation_decline", "POST"): {"coordinator", "seeker"},
 }
 
 

@@ -313,3 +313,28 @@ def test_school_and_bureau_scopes_for_workers_and_placements(world, api):
     assert api(world.a.teacher).get("/placements").get_json()["total"] == 0
     assert [p["worker"]["id"] for p in api(world.b.seeker).get("/placements").get_json()["items"]] == [
         world.b.worker.id]
+
+
+def test_invitations_through_the_api(world, api):
+    v = _vacancy(world)
+    a = world.a
+    employer, seeker = api(a.employer), api(a.seeker)
+    r = employer.post(f"/vacancies/{v.id}/invitations", json={"worker_id": a.worker.id, "note": "欢迎"})
+    assert r.status_code == 201
+    sent = r.get_json()
+    assert sent["status"] == "pending" and sent["worker"]["display_name"] == a.worker.name[0] + "*"
+    assert a.worker.name not in employer.get("/invitations").get_data(as_text=True)
+    again = employer.post(f"/vacancies/{v.id}/invitations", json={"worker_id": a.worker.id})
+    assert again.status_code in (409, 422) and "已邀请过" in again.get_json()["error"]["message"]
+    mine = seeker.get("/invitations").get_json()["items"]
+    assert [(i["id"], i["worker"]["display_name"]) for i in mine] == [(sent["id"], a.worker.name)]
+    assert api(world.b.seeker).get("/invitations").get_json()["items"] == []
+    assert api(world.b.coordinator).post(f"/invitations/{sent['id']}/decline").status_code == 404
+    no_consent = seeker.post(f"/invitations/{sent['id']}/accept", json={})
+    assert no_consent.status_code in (409, 422) and no_consent.get_json()["error"]["field"] == "consent"
+    accepted = seeker.post(f"/invitations/{sent['id']}/accept", json={"consent": True}).get_json()
+    assert accepted["status"] == "accepted" and accepted["referral_id"]
+    referral = employer.get(f"/referrals/{accepted['referral_id']}").get_json()
+    assert referral["channel"] == "invitation" and referral["worker"]["name"] == a.worker.name
+    shown = employer.get("/invitations").get_json()["items"][0]
+    assert shown["worker"]["display_name"] == a.worker.name  # a referral exists now: the name is shared
