@@ -21,6 +21,13 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes even for timezone-aware columns; they were written in UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
 def in_list(column: str, values) -> str:
     """SQL text for a CHECK that a column holds one of a fixed set of codes."""
     quoted = ", ".join(f"'{v}'" for v in values)

@@ -9,11 +9,11 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from matchmaker.extensions import db
 from matchmaker.models import Invitation, User
-from matchmaker.orm import utcnow
+from matchmaker.orm import as_utc, utcnow
 from matchmaker.models.users import ROLE_MEMBERSHIP, STAFF_ROLES
 from matchmaker.services import audit
 from matchmaker.services.errors import DomainError, Forbidden
@@ -72,13 +72,33 @@ def sign_up_seeker(phone: str, password: str, display_name: str) -> User:
     return user
 
 
+#: wrong passwords in a row that lock an account, and for how long (the per-IP rate limit is the other guard)
+LOCKOUT_AFTER = 5
+LOCKOUT_MINUTES = 15
+
+
+class AccountLocked(DomainError):
+    pass
+
+
 def authenticate(login: str, password: str) -> User | None:
-    """The user if login and password match an active account, else None — one answer for every failure."""
+    """The user if login and password match an active account, else None — one answer for every failure.
+    After LOCKOUT_AFTER wrong passwords in a row the account is locked for LOCKOUT_MINUTES (AccountLocked, even
+    with the right password), so guessing from many addresses gets no further than from one."""
     login = (login or "").strip()
     user = db.session.scalar(select(User).where(User.login == login))
+    now = utcnow()
+    locked_until = as_utc(user.locked_until) if user is not None else None
+    if locked_until is not None and locked_until > now:
+        audit.record(user, "account.login_locked", "user", user.id)
+        db.session.commit()
+        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+        raise AccountLocked(_("密码连续输错次数过多，账号已临时锁定，请 %(m)s 分钟后再试。", m=minutes))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
     except (VerificationError, InvalidHashError):
+        if user is not None:
+            _count_failure(user, now)
         audit.record(user, "account.login_failed", "user", user.id if user else None)
         db.session.commit()
         return None
@@ -86,10 +106,20 @@ def authenticate(login: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
+    user.last_login_at = now
+    user.failed_logins, user.locked_until = 0, None
     audit.record(user, "account.login", "user", user.id)
     db.session.commit()
     return user
+
+
+def _count_failure(user: User, now) -> None:
+    # Counted in SQL, so parallel wrong guesses all count.
+    db.session.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
+    db.session.refresh(user, ["failed_logins"])
+    if user.failed_logins >= LOCKOUT_AFTER:
+        user.failed_logins, user.locked_until = 0, now + timedelta(minutes=LOCKOUT_MINUTES)
+        audit.record(user, "account.locked", "user", user.id, minutes=LOCKOUT_MINUTES)
 
 
 def change_password(user: User, current: str, new: str) -> None:

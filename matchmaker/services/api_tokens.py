@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from matchmaker.extensions import db
 from matchmaker.models import User
 from matchmaker.models.users import ApiToken
-from matchmaker.orm import utcnow
+from matchmaker.orm import as_utc, utcnow
 from matchmaker.services import audit
 from matchmaker.services.errors import DomainError, NotFound
 
@@ -32,16 +32,9 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes even for timezone-aware columns; they were written in UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value
-
-
 def is_live(token: ApiToken, now: datetime | None = None) -> bool:
     now = now or utcnow()
-    expires = _aware(token.expires_at)
+    expires = as_utc(token.expires_at)
     return token.revoked_at is None and (expires is None or expires > now)
 
 
@@ -102,7 +95,7 @@ def authenticate(secret: str | None) -> User | None:
     user = token.user
     if user is None or not user.is_active:
         return None
-    last = _aware(token.last_used_at)
+    last = as_utc(token.last_used_at)
     if last is None or now - last >= TOUCH_EVERY:
         # Conditional UPDATE: parallel requests do not all write.
         db.session.execute(update(ApiToken).where(ApiToken.id == token.id,

@@ -21,7 +21,11 @@ def _login_limit():
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.login.data, form.password.data)
+        try:
+            user = accounts.authenticate(form.login.data, form.password.data)
+        except accounts.AccountLocked as e:
+            flash(e.message, "error")
+            return render_template("auth/login.html", form=form)
         if user is not None:
             login_user(user)
             return redirect(safe_next(request.args.get("next")) or home_for(user))

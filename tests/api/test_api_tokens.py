@@ -11,6 +11,7 @@ from sqlalchemy import select
 from matchmaker.extensions import db
 from matchmaker.models import AuditEntry, User
 from matchmaker.models.users import ApiToken
+from matchmaker.orm import as_utc
 from matchmaker.services import api_tokens
 from matchmaker.services.errors import DomainError, NotFound
 
@@ -86,7 +87,7 @@ def test_last_used_is_written_at_most_once_a_minute(world):
     token.last_used_at = datetime.now(timezone.utc) - timedelta(minutes=2)
     db.session.commit()
     api_tokens.authenticate(secret)
-    assert api_tokens._aware(db.session.get(ApiToken, token.id).last_used_at) > datetime.now(timezone.utc) - timedelta(
+    assert as_utc(db.session.get(ApiToken, token.id).last_used_at) > datetime.now(timezone.utc) - timedelta(
         seconds=30)
 
 

@@ -38,3 +38,38 @@ def test_login_is_rate_limited(app, world, client):
         limiter.reset()
     assert codes == [200] * 5 + [429, 429]
     assert "尝试次数过多" in page
+
+
+def test_five_wrong_passwords_lock_the_account_for_a_while(world, client, monkeypatch):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from matchmaker.extensions import db
+    from matchmaker.models import AuditEntry, User
+    from matchmaker.services import accounts
+    from tests.factories import PASSWORD
+
+    user = world.a.employer
+    for _ in range(accounts.LOCKOUT_AFTER - 1):
+        client.post("/login", data={"login": user.login, "password": "wrong-guess-1"})
+    assert client.post("/login", data={"login": user.login, "password": PASSWORD}).status_code == 302  # resets
+    client.post("/logout")
+    for _ in range(accounts.LOCKOUT_AFTER):
+        r = client.post("/login", data={"login": user.login, "password": "wrong-guess-1"})
+        assert r.status_code == 200
+    r = client.post("/login", data={"login": user.login, "password": PASSWORD})  # the right one, too late
+    assert r.status_code == 200 and "临时锁定" in r.get_data(as_text=True) and "15 分钟" in r.get_data(as_text=True)
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_id == user.id)).all()
+    assert "account.locked" in actions and "account.login_locked" in actions
+    # Another account is not affected; an unknown login never says "locked" (that would tell it exists).
+    assert client.post("/login", data={"login": world.b.employer.login, "password": PASSWORD}).status_code == 302
+    for _ in range(accounts.LOCKOUT_AFTER + 1):
+        r = client.post("/login", data={"login": "nobody-here", "password": "x"})
+    assert "临时锁定" not in r.get_data(as_text=True)
+    # When the time is up, the right password works again.
+    later = accounts.utcnow() + timedelta(minutes=accounts.LOCKOUT_MINUTES + 1)
+    monkeypatch.setattr(accounts, "utcnow", lambda: later)
+    assert client.post("/login", data={"login": user.login, "password": PASSWORD}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).locked_until is None
