@@ -84,3 +84,14 @@ def register_cli(app: Flask) -> None:
         if broken is not None:
             raise click.ClickException(f"the audit chain is broken at entry {broken}")
         click.echo("the audit chain holds")
+
+    @app.cli.group("matching")
+    def matching_group():
+        """The matching index's change log."""
+
+    @matching_group.command("prune")
+    @click.option("--days", default=7, show_default=True, help="Keep changes this many days old.")
+    def matching_prune_command(days):
+        """Delete old change-log rows (run daily); a process idle for longer rebuilds its index when it wakes."""
+        from matchmaker.services import matching
+        click.echo(f"pruned {matching.prune_changes(days)} change-log rows")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import aliased
 
 from matchmaker.extensions import db
@@ -25,6 +26,7 @@ from matchmaker.models import (Certificate, MatchingChange, OrderClass, OrderCla
                                TrainingRecord, Vacancy, VacancyTrade, Village, Worker, WorkerSkill)
 from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES
 from matchmaker.models.changes import CHANGE_KINDS
+from matchmaker.orm import utcnow
 
 _lock = threading.RLock()
 
@@ -301,9 +303,29 @@ def current() -> _State:
             return _state
         changes = db.session.execute(select(MatchingChange.id, MatchingChange.kind, MatchingChange.object_id)
                                      .where(MatchingChange.id > _state.seen).order_by(MatchingChange.id)).all()
-        if changes:
+        if changes and changes[0][0] > _state.seen + 1 and _pruned_since(_state.seen):
+            _state = _build()  # changes this process never saw were pruned: rebuild rather than miss them
+        elif changes:
             _state = _apply(_state, [tuple(c) for c in changes])
         return _state
+
+
+def _pruned_since(seen: int) -> bool:
+    """Ids can skip (a rolled-back insert); only pruning leaves the oldest row newer than what was seen."""
+    oldest = db.session.scalar(select(func.min(MatchingChange.id)))
+    return oldest is not None and oldest > seen + 1
+
+
+def prune_changes(keep_days: int = 7) -> int:
+    """Delete change-log rows older than ``keep_days``, always keeping the newest (so ids never restart). A
+    process idle for longer rebuilds its index at its next query instead of replaying them."""
+    newest = db.session.scalar(select(func.max(MatchingChange.id)))
+    if newest is None:
+        return 0
+    cutoff = utcnow() - timedelta(days=keep_days)
+    done = db.session.execute(delete(MatchingChange).where(MatchingChange.at < cutoff, MatchingChange.id < newest))
+    db.session.commit()
+    return done.rowcount or 0
 
 
 def reset() -> None:
