@@ -15,7 +15,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Invitation, User
 from matchmaker.orm import as_utc, utcnow
 from matchmaker.models.users import ROLE_MEMBERSHIP, STAFF_ROLES
-from matchmaker.services import audit
+from matchmaker.services import audit, two_factor
 from matchmaker.services.errors import DomainError, Forbidden
 from matchmaker.services.permissions import can
 
@@ -88,12 +88,8 @@ def authenticate(login: str, password: str) -> User | None:
     login = (login or "").strip()
     user = db.session.scalar(select(User).where(User.login == login))
     now = utcnow()
-    locked_until = as_utc(user.locked_until) if user is not None else None
-    if locked_until is not None and locked_until > now:
-        audit.record(user, "account.login_locked", "user", user.id)
-        db.session.commit()
-        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-        raise AccountLocked(_("密码连续输错次数过多，账号已临时锁定，请 %(m)s 分钟后再试。", m=minutes))
+    if user is not None:
+        _refuse_if_locked(user, now)
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
     except (VerificationError, InvalidHashError):
@@ -111,6 +107,43 @@ def authenticate(login: str, password: str) -> User | None:
     audit.record(user, "account.login", "user", user.id)
     db.session.commit()
     return user
+
+
+def _refuse_if_locked(user: User, now) -> None:
+    locked_until = as_utc(user.locked_until)
+    if locked_until is not None and locked_until > now:
+        audit.record(user, "account.login_locked", "user", user.id)
+        db.session.commit()
+        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+        raise AccountLocked(_("密码连续输错次数过多，账号已临时锁定，请 %(m)s 分钟后再试。", m=minutes))
+
+
+#: how long the password step of a two-step sign-in stays good for its code step
+SECOND_STEP_SECONDS = 300
+
+
+def pending_second_step(user_id: str | None, started_at: float | None) -> User | None:
+    """The account whose password was right a moment ago and which still owes its code (None when the wait was
+    too long, or the account changed since: signed out everywhere, disabled)."""
+    if not user_id or started_at is None or utcnow().timestamp() - started_at > SECOND_STEP_SECONDS:
+        return None
+    user = load_session_user(user_id)
+    return user if user is not None and two_factor.is_on(user) else None
+
+
+def second_step(user: User, code: str) -> bool:
+    """The code from the user's authenticator app; wrong codes count towards the lockout like wrong passwords."""
+    now = utcnow()
+    _refuse_if_locked(user, now)
+    if two_factor.check(user, code):
+        user.failed_logins = 0
+        audit.record(user, "account.login_second_factor", "user", user.id)
+        db.session.commit()
+        return True
+    _count_failure(user, now)
+    audit.record(user, "account.second_factor_failed", "user", user.id)
+    db.session.commit()
+    return False
 
 
 def _count_failure(user: User, now) -> None:

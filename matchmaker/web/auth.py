@@ -1,12 +1,13 @@
 """Sign in, sign up (job seekers), sign out, password change, accepting a staff invitation."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from matchmaker.extensions import limiter
-from matchmaker.services import accounts
+from matchmaker.orm import utcnow
+from matchmaker.services import accounts, two_factor
 from matchmaker.services.errors import DomainError
-from matchmaker.web.forms import AcceptInvitationForm, LoginForm, PasswordForm, SignUpForm, show_error
+from matchmaker.web.forms import AcceptInvitationForm, CodeForm, LoginForm, PasswordForm, SignUpForm, show_error
 from matchmaker.web.nav import home_for, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -26,11 +27,39 @@ def login():
         except accounts.AccountLocked as e:
             flash(e.message, "error")
             return render_template("auth/login.html", form=form)
+        if user is not None and two_factor.is_on(user):
+            # The password was right; the account is signed in only once its code is too.
+            session["second_step"] = {"user": user.get_id(), "at": utcnow().timestamp()}
+            return redirect(url_for("auth.second_step", next=safe_next(request.args.get("next"))))
         if user is not None:
             login_user(user)
             return redirect(safe_next(request.args.get("next")) or home_for(user))
         flash(_("手机号/用户名或密码不正确。"), "error")
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def second_step():
+    pending = session.get("second_step") or {}
+    user = accounts.pending_second_step(pending.get("user"), pending.get("at"))
+    if user is None:
+        session.pop("second_step", None)
+        return render_template("auth/code.html", form=None), 400
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            ok = accounts.second_step(user, form.code.data)
+        except accounts.AccountLocked as e:
+            session.pop("second_step", None)
+            flash(e.message, "error")
+            return redirect(url_for("auth.login"))
+        if ok:
+            session.pop("second_step", None)
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or home_for(user))
+        form.code.errors.append(_("验证码不正确或已过期，请输入验证器应用中当前显示的 6 位数字。"))
+    return render_template("auth/code.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/signup", methods=["GET", "POST"])

@@ -61,6 +61,12 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("密码"), validators=[DataRequired(_l("请填写密码。"))])
 
 
+class CodeForm(FlaskForm):
+    code = StringField(_l("验证码（6 位数字）"), validators=[DataRequired(_l("请填写验证器应用中显示的 6 位验证码。")),
+                                                     Length(max=12)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True})
+
+
 class SignUpForm(FlaskForm):
     phone = StringField(_l("手机号"), validators=[DataRequired(_l("请填写手机号。"))])
     display_name = StringField(_l("称呼"), validators=[DataRequired(_l("请填写称呼。")), Length(max=60)])

@@ -95,6 +95,10 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("settings.tokens", "GET"): SIGNED_IN, ("settings.tokens", "POST"): SIGNED_IN, ("settings.revoke", "POST"): set(),
     # Invitations to apply: the enterprise sends (A's worker cannot be invited: the form is refused, not the route);
     # the worker's side — A's seeker, A's coordinator — answers.
+    # The code step of a two-step sign-in: with no password step pending it answers 400 to everyone.
+    ("auth.second_step", "GET"): ANY, ("auth.second_step", "POST"): ANY,
+    ("settings.two_factor_page", "GET"): SIGNED_IN - {"seeker"},
+    ("settings.two_factor_page", "POST"): SIGNED_IN - {"seeker"},
     ("enterprise.invite", "POST"): {"enterprise"},
     ("invitations.index", "GET"): {"seeker", "coordinator"}, ("invitations.accept", "POST"): {"seeker", "coordinator"},
     ("invitations.decline", "POST"): {"seeker", "coordinator"},
