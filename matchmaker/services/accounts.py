@@ -104,7 +104,8 @@ def authenticate(login: str, password: str) -> User | None:
         user.password_hash = hash_password(password)
     user.last_login_at = now
     user.failed_logins, user.locked_until = 0, None
-    audit.record(user, "account.login", "user", user.id)
+    # With a second factor the sign-in is not done yet: the code step records the login.
+    audit.record(user, "account.password_ok" if two_factor.is_on(user) else "account.login", "user", user.id)
     db.session.commit()
     return user
 

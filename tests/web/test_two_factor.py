@@ -60,7 +60,8 @@ def test_sign_in_takes_the_code_after_the_password_and_a_code_counts_once(world,
     replay = c2.post("/login/code", data={"code": code})  # the same code again: refused
     assert replay.status_code == 400 and c2.get("/village/").status_code == 302
     actions = set(db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_id == world.a.coordinator.id)))
-    assert {"account.totp_on", "account.login_second_factor", "account.second_factor_failed"} <= actions
+    assert {"account.totp_on", "account.password_ok", "account.login_second_factor",
+            "account.second_factor_failed"} <= actions
 
 
 def test_the_code_step_expires_and_wrong_codes_lock_the_account(world, app, login, monkeypatch):
