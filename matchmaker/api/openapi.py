@@ -187,7 +187,8 @@ OPERATIONS = [
     ("post", "/vacancies/{vacancy_id}/close", "api.vacancy_close", "关闭岗位", [_id("vacancy_id")], None, 200,
      ref("Vacancy")),
     ("get", "/vacancies/{vacancy_id}/candidates", "api.vacancy_candidates",
-     "岗位的候选人排名（企业：全部候选人；村级协调员：本村适合的人员）",
+     "岗位的候选人排名（企业：全部候选人，最多排前 500 名；村级协调员：本村适合的人员）。企业的排名长度事先未知："
+     "total 为已排出的名次数，其后还有时多计 1，next 据此给出",
      [_id("vacancy_id"), _param("county", {"type": "string", "pattern": "^[0-9]{6}$"}, description="县级区划代码"), _param("zone", enum(("output", "nearby", "aggregation",
                                                                      "optimisation"))),
       _param("max_km", {"type": "integer", "minimum": 1, "maximum": 5000}), _param("paired_only", BOOL_ARG),

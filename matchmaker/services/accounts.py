@@ -72,24 +72,24 @@ def sign_up_seeker(phone: str, password: str, display_name: str) -> User:
     return user
 
 
-#: wrong passwords in a row that lock an account, and for how long (the per-IP rate limit is the other guard)
+#: wrong passwords or codes in a row that lock an account, and for how long (the per-IP rate limit is the other
+#: guard). The sign-in page states the rule: a locked account gets the same answer as a wrong password, since
+#: "locked" would tell a guesser that the login exists.
 LOCKOUT_AFTER = 5
 LOCKOUT_MINUTES = 15
 
 
-class AccountLocked(DomainError):
-    pass
-
-
 def authenticate(login: str, password: str) -> User | None:
-    """The user if login and password match an active account, else None — one answer for every failure.
-    After LOCKOUT_AFTER wrong passwords in a row the account is locked for LOCKOUT_MINUTES (AccountLocked, even
-    with the right password), so guessing from many addresses gets no further than from one."""
+    """The user if login and password match an active, unlocked account, else None — one answer for every
+    failure, so guessing from many addresses gets no further than from one."""
     login = (login or "").strip()
     user = db.session.scalar(select(User).where(User.login == login))
     now = utcnow()
-    if user is not None:
-        _refuse_if_locked(user, now)
+    if user is not None and _locked(user, now):
+        _hasher.verify(_DUMMY_HASH, "not-a-real-password")  # the same work as a real try: timing tells nothing
+        audit.record(user, "account.login_locked", "user", user.id)
+        db.session.commit()
+        return None
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
     except (VerificationError, InvalidHashError):
@@ -102,21 +102,25 @@ def authenticate(login: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = now
-    user.failed_logins, user.locked_until = 0, None
-    # With a second factor the sign-in is not done yet: the code step records the login.
-    audit.record(user, "account.password_ok" if two_factor.is_on(user) else "account.login", "user", user.id)
+    if two_factor.is_on(user):
+        # Not signed in yet, and the count of wrong tries stays: only a right code clears it (else signing in
+        # with the password again would wipe the wrong codes, and codes could be guessed for ever).
+        audit.record(user, "account.password_ok", "user", user.id)
+    else:
+        _signed_in(user, now, "account.login")
     db.session.commit()
     return user
 
 
-def _refuse_if_locked(user: User, now) -> None:
+def _locked(user: User, now) -> bool:
     locked_until = as_utc(user.locked_until)
-    if locked_until is not None and locked_until > now:
-        audit.record(user, "account.login_locked", "user", user.id)
-        db.session.commit()
-        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-        raise AccountLocked(_("密码连续输错次数过多，账号已临时锁定，请 %(m)s 分钟后再试。", m=minutes))
+    return locked_until is not None and locked_until > now
+
+
+def _signed_in(user: User, now, action: str) -> None:
+    user.last_login_at = now
+    user.failed_logins, user.locked_until = 0, None
+    audit.record(user, action, "user", user.id)
 
 
 #: how long the password step of a two-step sign-in stays good for its code step
@@ -132,19 +136,37 @@ def pending_second_step(user_id: str | None, started_at: float | None) -> User |
     return user if user is not None and two_factor.is_on(user) else None
 
 
-def second_step(user: User, code: str) -> bool:
-    """The code from the user's authenticator app; wrong codes count towards the lockout like wrong passwords."""
-    now = utcnow()
-    _refuse_if_locked(user, now)
+def _code_ok(user: User, code: str, now) -> bool:
+    """A code from the user's authenticator app, refused while locked; wrong codes count like wrong passwords."""
+    if _locked(user, now):
+        audit.record(user, "account.login_locked", "user", user.id)
+        return False
     if two_factor.check(user, code):
-        user.failed_logins = 0
-        audit.record(user, "account.login_second_factor", "user", user.id)
-        db.session.commit()
         return True
     _count_failure(user, now)
     audit.record(user, "account.second_factor_failed", "user", user.id)
-    db.session.commit()
     return False
+
+
+def second_step(user: User, code: str) -> bool:
+    """The code step of a two-step sign-in."""
+    now = utcnow()
+    ok = _code_ok(user, code, now)
+    if ok:
+        _signed_in(user, now, "account.login_second_factor")
+    db.session.commit()
+    return ok
+
+
+def turn_off_second_factor(user: User, code: str) -> None:
+    """Turning it off takes a current code too (counted like a sign-in): a stolen session alone cannot remove
+    the second factor, nor guess its way there."""
+    if not two_factor.is_on(user):
+        raise DomainError(_("两步验证未开启。"))
+    if not _code_ok(user, code, utcnow()):
+        db.session.commit()  # the count and the audit entry stay
+        raise DomainError(_("验证码不正确或已过期，请输入验证器应用中当前显示的 6 位数字。"), "code")
+    two_factor.disable(user)
 
 
 def _count_failure(user: User, now) -> None:

@@ -5,7 +5,9 @@ their village coordinator with the worker's consent — accepts (a referral on t
 same separate consent as an application) or declines (the enterprise is told, still without a name)."""
 from __future__ import annotations
 
-from sqlalchemy import case, select
+from datetime import timedelta
+
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -20,6 +22,9 @@ from matchmaker.services.errors import DomainError, Forbidden
 from matchmaker.services.permissions import load_for
 
 NOTE_MAX = 500
+# Each invitation notifies a worker and their coordinator: a cap per enterprise keeps a loop over worker ids
+# from messaging a whole region.
+INVITES_PER_DAY = 100
 # The candidates page ranks workers who are looking for work; only those can be invited.
 INVITABLE_STATUSES = ("available",)
 
@@ -32,6 +37,8 @@ def invite(actor: User, vacancy_id: int, worker_id: int, note: str = "") -> JobI
         raise DomainError(_("岗位发布后、招满前才能邀请候选人。"))
     if len(note or "") > NOTE_MAX:
         raise DomainError(_("邀请留言不能超过 %(n)s 字。", n=NOTE_MAX), "note")
+    if _sent_today(actor.enterprise_id) >= INVITES_PER_DAY:
+        raise DomainError(_("每个企业每天最多发出 %(n)s 份邀请，请明天再邀请。", n=INVITES_PER_DAY))
     worker = db.session.get(Worker, worker_id)
     if worker is None or not _ranked(worker.id, vacancy.id):
         # One message for "no such worker" and "not a candidate": an id tells an enterprise nothing more.
@@ -48,6 +55,12 @@ def invite(actor: User, vacancy_id: int, worker_id: int, note: str = "") -> JobI
     notifications.invitation_sent(invitation)
     db.session.commit()
     return invitation
+
+
+def _sent_today(enterprise_id: int) -> int:
+    since = utcnow() - timedelta(days=1)
+    return db.session.scalar(select(func.count(JobInvitation.id)).join(Vacancy).where(
+        Vacancy.enterprise_id == enterprise_id, JobInvitation.created_at >= since)) or 0
 
 
 def is_open(vacancy: Vacancy) -> bool:
@@ -68,8 +81,16 @@ def answer(actor: User, invitation_id: int, accept: bool, consent: bool = False)
         raise DomainError(_("该邀请已答复过。"))
     if accept and not is_open(invitation.vacancy):  # a closed vacancy is no longer visible: say why, not 404
         raise DomainError(_("该岗位已停止招聘。"))
-    invitation.status = "accepted" if accept else "declined"
-    invitation.answered_by_id, invitation.answered_at = actor.id, utcnow()
+    # Claimed with a conditional UPDATE: the seeker and the coordinator answering at once cannot both win.
+    status = "accepted" if accept else "declined"
+    claimed = db.session.execute(
+        update(JobInvitation).where(JobInvitation.id == invitation.id, JobInvitation.status == "pending")
+        .values(status=status, answered_by_id=actor.id, answered_at=utcnow())
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise DomainError(_("该邀请已答复过。"))
+    db.session.refresh(invitation, ["status", "answered_by_id", "answered_at"])
     audit.record(actor, f"invitation.{invitation.status}", "job_invitation", invitation.id,
                  vacancy_id=invitation.vacancy_id, worker_id=invitation.worker_id)
     if not accept:

@@ -10,6 +10,7 @@ import hmac
 import pyotp
 import segno
 from flask_babel import gettext as _
+from sqlalchemy import or_, update
 
 from matchmaker.extensions import db
 from matchmaker.models import User
@@ -68,21 +69,20 @@ def turn_on(user: User, secret: str, code: str) -> None:
     db.session.commit()
 
 
-def turn_off(user: User, code: str) -> None:
-    """Turning it off takes a current code too: a stolen session alone cannot remove the second factor."""
-    if not is_on(user):
-        raise DomainError(_("两步验证未开启。"))
-    if not check(user, code):
-        raise DomainError(_("验证码不正确或已过期，请输入验证器应用中当前显示的 6 位数字。"), "code")
+def disable(user: User) -> None:
+    """Forget the secret (the caller has checked a current code: services.accounts.turn_off_second_factor)."""
     user.totp_secret, user.totp_last_step = None, None
     audit.record(user, "account.totp_off", "user", user.id)
     db.session.commit()
 
 
 def check(user: User, code: str) -> bool:
-    """A sign-in's second step: the code is right and not used before (the caller commits or not)."""
+    """The code is right and newer than any used before. The step is claimed with a conditional UPDATE, so the
+    same code sent twice at once passes only once."""
     step = _match(pii.decrypt(user.totp_secret), code, user.totp_last_step) if is_on(user) else None
     if step is None:
         return False
-    user.totp_last_step = step
-    return True
+    claimed = db.session.execute(update(User).where(
+        User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step)).values(totp_last_step=step))
+    db.session.refresh(user, ["totp_last_step"])
+    return claimed.rowcount == 1

@@ -13,6 +13,11 @@ from matchmaker.web.nav import home_for, safe_next
 bp = Blueprint("auth", __name__)
 
 
+@bp.context_processor
+def _lockout_rule():
+    return {"lockout_after": accounts.LOCKOUT_AFTER, "lockout_minutes": accounts.LOCKOUT_MINUTES}
+
+
 def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
@@ -22,11 +27,7 @@ def _login_limit():
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.authenticate(form.login.data, form.password.data)
-        except accounts.AccountLocked as e:
-            flash(e.message, "error")
-            return render_template("auth/login.html", form=form)
+        user = accounts.authenticate(form.login.data, form.password.data)
         if user is not None and two_factor.is_on(user):
             # The password was right; the account is signed in only once its code is too.
             session["second_step"] = {"user": user.get_id(), "at": utcnow().timestamp()}
@@ -48,13 +49,7 @@ def second_step():
         return render_template("auth/code.html", form=None), 400
     form = CodeForm()
     if form.validate_on_submit():
-        try:
-            ok = accounts.second_step(user, form.code.data)
-        except accounts.AccountLocked as e:
-            session.pop("second_step", None)
-            flash(e.message, "error")
-            return redirect(url_for("auth.login"))
-        if ok:
+        if accounts.second_step(user, form.code.data):
             session.pop("second_step", None)
             login_user(user)
             return redirect(safe_next(request.args.get("next")) or home_for(user))

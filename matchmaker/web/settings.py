@@ -9,7 +9,7 @@ from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from matchmaker.models.users import STAFF_ROLES
-from matchmaker.services import api_tokens, pii, two_factor
+from matchmaker.services import accounts, api_tokens, pii, two_factor
 from matchmaker.services.errors import DomainError
 from matchmaker.web.access import actor, role_required
 from matchmaker.web.forms import CodeForm, attempt, show_error
@@ -77,7 +77,7 @@ def two_factor_page():
                 session.pop("totp_setup", None)
                 flash(_("两步验证已开启。以后登录时，输入密码后还需输入验证器应用中的验证码。"), "success")
             elif action == "off":
-                two_factor.turn_off(user, form.code.data)
+                accounts.turn_off_second_factor(user, form.code.data)
                 flash(_("两步验证已关闭。"), "success")
             else:
                 raise DomainError(_("无效的操作。"))

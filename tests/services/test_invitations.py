@@ -1,6 +1,7 @@
 """An enterprise invites a ranked candidate; the worker's side accepts (a referral, with consent) or declines."""
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from matchmaker.extensions import db
 from matchmaker.models import AuditEntry, JobInvitation, Notification, Referral, Vacancy, VacancyTrade, WorkerSkill
@@ -124,3 +125,28 @@ def test_invite_and_answer_through_the_pages(world, welding, login):
     assert "已接受" in seeker.get("/invitations/").get_data(as_text=True)
     assert a.worker.name in employer.get("/referrals/").get_data(as_text=True)  # now a referral, name shown
     assert login(world.b.seeker).post(f"/invitations/{inv.id}/decline").status_code == 404
+
+
+def test_two_answers_at_once_cannot_both_win(world, welding):
+    a = world.a
+    inv = invitations.invite(a.employer, welding.id, a.worker.id)
+    invitations.answer(a.coordinator, inv.id, accept=False)
+    # The seeker's request read the invitation while it was still pending, just before the coordinator answered:
+    stale = db.session.get(JobInvitation, inv.id)
+    set_committed_value(stale, "status", "pending")
+    with pytest.raises(DomainError, match="已答复过"):
+        invitations.answer(a.seeker, inv.id, accept=True, consent=True)
+    db.session.expire_all()
+    assert db.session.get(JobInvitation, inv.id).status == "declined" and db.session.scalar(select(Referral)) is None
+
+
+def test_an_enterprise_sends_at_most_its_daily_share(world, welding, monkeypatch):
+    a = world.a
+    other = make_worker(a.village, name="候选人乙", radius="county")
+    db.session.add(WorkerSkill(worker=other, trade=welding.trades[0].trade, level=2))
+    db.session.commit()
+    monkeypatch.setattr(invitations, "INVITES_PER_DAY", 1)
+    invitations.invite(a.employer, welding.id, a.worker.id)
+    with pytest.raises(DomainError, match="每天最多"):
+        invitations.invite(a.employer, welding.id, other.id)
+    assert db.session.scalar(select(func.count(JobInvitation.id))) == 1
