@@ -25,9 +25,9 @@ from sqlalchemy import and_, case, distinct, extract, func, or_, select
 from sqlalchemy.orm import aliased
 
 from matchmaker.extensions import db
-from matchmaker.models import (Certificate, Enterprise, FollowUp, KpiTarget, OrderClass, Pairing,
-                               Park, ParkSchoolLink, Placement, Region, TrainingRecord, User, Vacancy, Village, Worker,
-                               WorkerSkill)
+from matchmaker.models import (Certificate, Enterprise, FollowUp, KpiTarget, OrderClass, Pairing, Park,
+                               ParkSchoolLink, Placement, Region, Trade, TrainingRecord, User, Vacancy, VacancyTrade,
+                               Village, Worker, WorkerSkill)
 from matchmaker.models.policy import KPI_DEFAULTS
 from matchmaker.models.regions import ZONES
 from matchmaker.services.errors import DomainError, NotFound
@@ -63,6 +63,8 @@ KPIS = (
     Kpi("local_pct", _l("就地就近就业占比"), "pct", "local", "placements"),
     Kpi("in_province_pct", _l("省内异地就业占比"), "pct", "in_province", "placements"),
     Kpi("cross_province_pct", _l("跨省就业占比"), "pct", "cross_province", "placements"),
+    Kpi("services_pct", _l("服务业岗位就业占比"), "pct", "services", "placements"),
+    Kpi("ewn_pct", _l("在粤东西北就业占比"), "pct", "east_west_north", "placements"),
     Kpi("retention_6m_pct", _l("6 个月在岗率"), "pct", "retained_6m", "done_6m", target="retention_6m_pct"),
     Kpi("poor_employed", _l("建档立卡贫困户劳动力已就业"), "count", "poor_employed"),
     Kpi("poor_employed_pct", _l("贫困户劳动力就业率"), "pct", "poor_employed", "poor_workers"),
@@ -169,9 +171,24 @@ def _midlevel(worker):
                select(Certificate.id).where(Certificate.worker_id == worker, Certificate.level >= MIDLEVEL).exists())
 
 
+#: 粤东西北, where the plan wants more of the transferred to find work: the cities of east (粤东), west (粤西) and
+#: north (粤北) Guangdong, as the province's regional policy names them; the rest is the Pearl River Delta.
+EAST_WEST_NORTH = ("4405", "4415", "4451", "4452",  # 汕头 汕尾 潮州 揭阳
+                   "4408", "4409", "4417",  # 湛江 茂名 阳江
+                   "4402", "4414", "4416", "4418", "4453")  # 韶关 梅州 河源 清远 云浮
+#: "employed in services": the vacancy asks for an occupation of major group 4 of 职业分类大典 2022,
+#: 社会生产服务和生活服务人员 (a vacancy's trades are known; an enterprise's sector is free text).
+SERVICES_MAJOR = "4"
+
+
+def _services(vacancy):
+    return (select(VacancyTrade.id).join(Trade, VacancyTrade.trade_id == Trade.id)
+            .where(VacancyTrade.vacancy_id == vacancy, Trade.code.like(SERVICES_MAJOR + "-%")).exists())
+
+
 def _placement_figures(prefix: str, start: date, end: date, by_month: bool) -> list[tuple]:
     """(home village code or month, raw figures) for placements starting in [start, end)."""
-    home = aliased(Region)
+    home, site = aliased(Region), aliased(Region)
     key = extract("month", Placement.start_date) if by_month else home.code
     worker = Placement.worker_id
     count_if = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
@@ -180,12 +197,15 @@ def _placement_figures(prefix: str, start: date, end: date, by_month: bool) -> l
                     count_if(Vacancy.site_park_id.is_not(None)),
                     *[count_if(Placement.transfer_type == t) for t in TRANSFER_TYPES],
                     func.count(distinct(worker)), distinct_if(_trained(worker)), distinct_if(_midlevel(worker)),
-                    distinct_if(Worker.poor_household.is_(True)))
+                    distinct_if(Worker.poor_household.is_(True)), count_if(_services(Vacancy.id)),
+                    count_if(func.substr(site.code, 1, 4).in_(EAST_WEST_NORTH)))
              .select_from(Placement).join(Vacancy, Placement.vacancy_id == Vacancy.id)
+             .join(site, Vacancy.site_county_id == site.id)
              .join(Worker, Placement.worker_id == Worker.id).join(home, Worker.home_region_id == home.id)
              .where(within(home.code, prefix), Placement.start_date >= start, Placement.start_date < end)
              .group_by(key))
-    names = ("placements", "pairing", "park", *TRANSFER_TYPES, "workers", "trained", "midlevel", "poor_placed")
+    names = ("placements", "pairing", "park", *TRANSFER_TYPES, "workers", "trained", "midlevel", "poor_placed",
+             "services", "east_west_north")
     return [(row[0], dict(zip(names, (int(v or 0) for v in row[1:])))) for row in db.session.execute(query)]
 
 

@@ -24,8 +24,18 @@ THIS_YEAR = date.today().year
 def province(app):
     seed.load_all(SEED)
     demo.build_demo(300, 40, seed=7)
+    EWN_CITIES.clear()
+    EWN_CITIES.update(c.code[:4] for c in db.session.scalars(select(Region).where(Region.level == "city"))
+                      if c.name in EWN_NAMES)
+    assert len(EWN_CITIES) == 12
     return {login: db.session.scalar(select(User).where(User.login == login))
             for login in ("bureau", "bureau.city", "bureau.county")}
+
+
+# 粤东西北 by name, looked up independently of the service's list of codes
+EWN_NAMES = {"汕头市", "汕尾市", "潮州市", "揭阳市", "湛江市", "茂名市", "阳江市", "韶关市", "梅州市", "河源市",
+             "清远市", "云浮市"}
+EWN_CITIES: set[str] = set()
 
 
 def _pct(num, den):
@@ -71,6 +81,9 @@ def expected(prefix: str, start: date, end: date) -> dict:
         "local_pct": _pct(kinds["local"], len(placements)),
         "in_province_pct": _pct(kinds["in_province"], len(placements)),
         "cross_province_pct": _pct(kinds["cross_province"], len(placements)),
+        "services_pct": _pct(sum(any(t.trade.code.startswith("4-") for t in p.vacancy.trades) for p in placements),
+                             len(placements)),
+        "ewn_pct": _pct(sum(p.vacancy.site_county.code[:4] in EWN_CITIES for p in placements), len(placements)),
         "retention_6m_pct": _pct(sum(f.still_employed for f in done), len(done)),
         "poor_employed": sum(w.status == "employed" for w in poor),
         "poor_employed_pct": _pct(sum(w.status == "employed" for w in poor), len(poor)),
@@ -89,6 +102,10 @@ def test_the_demo_has_what_the_dashboard_needs(province):
     assert any(p.vacancy.site_park_id for p in placements) and any(not p.vacancy.site_park_id for p in placements)
     six_done = [f for p in placements for f in p.follow_ups if f.due_month == 6 and f.done_on]
     assert six_done and {f.still_employed for f in six_done} <= {True, False}
+    # Both sides of the services and 粤东西北 shares occur, so their checks below compare real numbers.
+    services = {any(t.trade.code.startswith("4-") for t in p.vacancy.trades) for p in placements}
+    assert services == {True, False}
+    assert {p.vacancy.site_county.code[:4] in EWN_CITIES for p in placements} == {True, False}
     # Vacancies never show more hires than places.
     assert all(p.vacancy.filled <= p.vacancy.headcount for p in placements)
 
