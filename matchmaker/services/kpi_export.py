@@ -2,6 +2,8 @@
 months and the zone mix, with the same small-count suppression as the page. Audited."""
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 from flask_babel import gettext as _
@@ -73,10 +75,33 @@ def workbook(actor: User, board: kpis.Dashboard) -> tuple[bytes, str]:
     for line in ([_("地区"), region.name, region.code], [_("期间"), period.label()],
                  [_("导出日期"), date.today().isoformat()],
                  [_("口径"), _("转移就业、受训率、中级工占比、6 个月在岗率、贫困户劳动力按劳动者户籍所在村统计；结对按村统计；"
-                              "校园对接与订单班按园区所在县统计。村级数字小于 5 的显示为“<5”，分母小于 5 的比例不显示（*）。")]):
+                              "校园对接与订单班按园区所在县统计。村级数字小于 5 的显示为“<5”，分母小于 5 的比例不显示（*）。")],
+                 [_("口径"), _("服务业岗位 = 岗位所需工种属于《职业分类大典》第四大类（社会生产服务和生活服务人员）；粤东西北 = "
+                              "岗位所在地为汕头、汕尾、潮州、揭阳、湛江、茂名、阳江、韶关、梅州、河源、清远、云浮。")]):
         info.append([neutralise(v) for v in line])
     audit.record(actor, "kpi.export", "region", region.id, year=period.year, month=period.month,
                  rows=len(child_rows))
     db.session.commit()
     name = _("就业指标-%(region)s-%(period)s.xlsx", region=region.name, period=period.label())
     return _save(wb), name
+
+
+def csv_table(actor: User, board: kpis.Dashboard) -> tuple[bytes, str]:
+    """The region and each region one level down, a row each, every KPI a column: one flat table for
+    statistics tools. UTF-8 with a BOM (Excel then reads the Chinese right); cells neutralised; audited."""
+    region, period = board.region, board.period
+    keys = [k["key"] for k in board.kpis]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("地区"), _("区划代码"), _("期间"), *[k["label"] for k in board.kpis]])
+    writer.writerow([region.name, region.code, period.label(),
+                     *[kpis.shown(k["key"], k["value"], k["den"], board.suppress_totals) for k in board.kpis]])
+    for c in board.children:
+        values = [kpis.shown(key, c["values"][key], kpis.denominator(key, c["raw"]), board.suppress_children)
+                  if key in c["values"] else "" for key in keys]
+        writer.writerow([neutralise(v) for v in (c["region"].name, c["region"].code, period.label(), *values)])
+    audit.record(actor, "kpi.export_csv", "region", region.id, year=period.year, month=period.month,
+                 rows=len(board.children))
+    db.session.commit()
+    name = _("就业指标-%(region)s-%(period)s.csv", region=region.name, period=period.label())
+    return ("\ufeff" + out.getvalue()).encode("utf-8"), name

@@ -13,7 +13,7 @@ from matchmaker.services import kpi_export, kpis, regions
 from matchmaker.services.errors import DomainError
 from matchmaker.vocabulary import label
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.village import _xlsx_download
+from matchmaker.web.downloads import CSV, attachment
 
 bp = Blueprint("kpi", __name__, url_prefix="/bureau/kpi")
 
@@ -54,7 +54,17 @@ def export(region_id):
     data, name = kpi_export.workbook(user, board)
     period = board.period
     fallback = f"kpi-{board.region.code}-{period.year}{f'-{period.month:02d}' if period.month else ''}.xlsx"
-    return _xlsx_download(data, name, fallback)
+    return attachment(data, name, fallback)
+
+
+@bp.route("/r/<int:region_id>/export.csv")
+@role_required("bureau")
+def export_csv(region_id):
+    user, board = _board(region_id)
+    data, name = kpi_export.csv_table(user, board)
+    period = board.period
+    fallback = f"kpi-{board.region.code}-{period.year}{f'-{period.month:02d}' if period.month else ''}.csv"
+    return attachment(data, name, fallback, CSV)
 
 
 def _page(region_id):

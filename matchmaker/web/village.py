@@ -1,9 +1,7 @@
 """Village coordinator (村级协调员) pages: the labour ledger, its bulk import and its export."""
-import io
 from datetime import date
-from urllib.parse import quote
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,6 +13,7 @@ from matchmaker.extensions import db
 from matchmaker.services import ledger_export, ledger_import, village_stats, workers
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.web.access import actor, role_required
+from matchmaker.web.downloads import attachment
 from matchmaker.web.forms import REFUSED, attempt, posted_date, posted_int, show_error
 from matchmaker.vocabulary import EDUCATION, RADIUS
 
@@ -76,7 +75,6 @@ def new_worker():
 
 # --- bulk import and export of the ledger ----------------------------------------------------------------------
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(FlaskForm):
@@ -85,15 +83,6 @@ class UploadForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     pass
-
-
-def _xlsx_download(data: bytes, name: str, fallback: str):
-    """An attachment with an RFC 6266 / 5987 filename: a plain ASCII name for old clients, the real one in
-    filename*= (werkzeug's own fallback strips every Chinese character and leaves ".xlsx")."""
-    response = send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=fallback)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{quote(name, safe="")}')
-    return response
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -117,7 +106,7 @@ def import_upload():
 @bp.route("/import/template.xlsx")
 @role_required("coordinator")
 def import_template():
-    return _xlsx_download(ledger_export.template(), _("劳动力台账导入模板.xlsx"), "ledger-template.xlsx")
+    return attachment(ledger_export.template(), _("劳动力台账导入模板.xlsx"), "ledger-template.xlsx")
 
 
 @bp.route("/import/<token>")
@@ -141,7 +130,7 @@ def import_confirm(token):
 @role_required("coordinator")
 def import_errors(token):
     rows, errors = ledger_import.error_rows(actor(), token)
-    return _xlsx_download(ledger_export.error_report(rows, errors), _("台账导入错误报告.xlsx"),
+    return attachment(ledger_export.error_report(rows, errors), _("台账导入错误报告.xlsx"),
                           "ledger-import-errors.xlsx")
 
 
@@ -150,7 +139,7 @@ def import_errors(token):
 def ledger_xlsx():
     user = actor()
     data, _count, name = ledger_export.export_ledger(user, user.village)
-    return _xlsx_download(data, name, f"ledger-{date.today().isoformat()}.xlsx")
+    return attachment(data, name, f"ledger-{date.today().isoformat()}.xlsx")
 
 
 @bp.app_errorhandler(413)

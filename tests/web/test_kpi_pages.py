@@ -2,6 +2,7 @@
 service counts them, small counts suppressed per village, and the Excel export with its audit entry."""
 from __future__ import annotations
 
+import csv
 import io
 import re
 from datetime import date
@@ -130,6 +131,25 @@ def test_export_holds_the_dashboards_tables_and_is_audited(world, login):
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "kpi.export"))
     assert entry.actor_id == world.a.county_bureau.id and entry.object_type == "region"
     assert entry.object_id == world.a.county.id and entry.detail["year"] == THIS_YEAR
+
+
+def test_csv_export_is_one_flat_table_excel_reads_and_is_audited(world, login):
+    _place(world.a, 6)
+    c = login(world.a.county_bureau)
+    page = c.get(f"/bureau/kpi/r/{world.a.county.id}?year={THIS_YEAR}").get_data(as_text=True)
+    assert f"/bureau/kpi/r/{world.a.county.id}/export.csv?year={THIS_YEAR}" in page
+    r = c.get(f"/bureau/kpi/r/{world.a.county.id}/export.csv?year={THIS_YEAR}")
+    assert r.status_code == 200 and r.mimetype == "text/csv" and r.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
+    header, total, children = rows[0], rows[1], rows[2:]
+    assert header[:3] == ["地区", "区划代码", "期间"] and "转移就业人次" in header and "在粤东西北就业占比" in header
+    assert total[:2] == [world.a.county.name, world.a.county.code]
+    assert total[header.index("转移就业人次")] == "6" and total[header.index("6 个月在岗率")] == "100%"
+    assert [row[1] for row in children] == [world.a.village.region.code]
+    assert children[0][header.index("转移就业者受训率")] == "*"  # one worker: the share is withheld
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "kpi.export_csv")).object_id \
+        == world.a.county.id
+    assert login(world.b.county_bureau).get(f"/bureau/kpi/r/{world.a.county.id}/export.csv").status_code == 404
 
 
 def test_map_colours_counties_by_zone_or_by_a_kpi(world, login):

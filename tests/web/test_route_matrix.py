@@ -75,6 +75,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("bureau.add_alias", "POST"): set(), ("bureau.remove_alias", "POST"): set(),
     ("bureau.shortages_page", "GET"): {"bureau"},
     ("kpi.dashboard", "GET"): {"bureau"}, ("kpi.region", "GET"): {"bureau"}, ("kpi.export", "GET"): {"bureau"},
+    ("kpi.export_csv", "GET"): {"bureau"},
     # The seeker's own pages, and the coordinator's side of linking a seeker to the ledger.
     ("seeker.vacancy", "GET"): {"seeker"}, ("seeker.link", "GET"): {"seeker"}, ("seeker.link", "POST"): {"seeker"},
     ("seeker.cancel_link", "POST"): {"seeker"}, ("seeker.new_record", "GET"): {"seeker"},
