@@ -17,6 +17,7 @@ from matchmaker.matching.errors import UnknownRecord
 from matchmaker.models import Region, User, Vacancy, VacancyTrade, Worker
 from matchmaker.services import matching
 from matchmaker.services.errors import DomainError
+from matchmaker.services.paging import Pager
 from matchmaker.services.permissions import load_for
 from matchmaker.services.workers import age_on
 
@@ -44,7 +45,7 @@ class RankedVacancy:
 
 
 @dataclass
-class CandidateList:
+class CandidateList(Pager):
     vacancy: Vacancy
     rows: list[RankedCandidate] = field(default_factory=list)
     offset: int = 0  # rank of the first row, from 0
@@ -52,26 +53,13 @@ class CandidateList:
     per_page: int = 50
     pages = None  # a ranking's length is not known without ranking it all: the pager shows no total
 
-    # what the pagination macro reads
     @property
     def page(self) -> int:
         return self.offset // self.per_page + 1
 
     @property
-    def has_prev(self) -> bool:
-        return self.offset > 0
-
-    @property
     def has_next(self) -> bool:
         return self.has_more
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 #: how deep a ranking may be read (pages of candidates); the engine's cost grows with it

@@ -23,6 +23,7 @@ from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES
 from matchmaker.models.workers import RADII
 from matchmaker.services import audit, ledger_links, matching, regions, workers
 from matchmaker.services.errors import DomainError, Forbidden
+from matchmaker.services.paging import Pager
 from matchmaker.services.permissions import load_for
 
 #: every worker status may browse a ranking of their own (a seeker who is employed still looks around)
@@ -141,7 +142,7 @@ class VacancyFilters:
 
 
 @dataclass
-class ResultPage:
+class ResultPage(Pager):
     """What the pagination macro needs, for a list that is paged in memory (the ranked one)."""
     items: list
     page: int
@@ -153,20 +154,8 @@ class ResultPage:
         self.pages = max(1, math.ceil(self.total / self.per_page))
 
     @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
     def has_next(self) -> bool:
         return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 @dataclass

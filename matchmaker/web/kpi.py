@@ -52,9 +52,7 @@ def region(region_id):
 def export(region_id):
     user, board = _board(region_id)
     data, name = kpi_export.workbook(user, board)
-    period = board.period
-    fallback = f"kpi-{board.region.code}-{period.year}{f'-{period.month:02d}' if period.month else ''}.xlsx"
-    return attachment(data, name, fallback)
+    return attachment(data, name, _ascii_name(board, "xlsx"))
 
 
 @bp.route("/r/<int:region_id>/export.csv")
@@ -62,9 +60,13 @@ def export(region_id):
 def export_csv(region_id):
     user, board = _board(region_id)
     data, name = kpi_export.csv_table(user, board)
+    return attachment(data, name, _ascii_name(board, "csv"), CSV)
+
+
+def _ascii_name(board: kpis.Dashboard, extension: str) -> str:
+    """The download's plain-ASCII fallback name (the real one is Chinese)."""
     period = board.period
-    fallback = f"kpi-{board.region.code}-{period.year}{f'-{period.month:02d}' if period.month else ''}.csv"
-    return attachment(data, name, fallback, CSV)
+    return f"kpi-{board.region.code}-{period.year}{f'-{period.month:02d}' if period.month else ''}.{extension}"
 
 
 def _page(region_id):
