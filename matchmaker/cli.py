@@ -95,3 +95,14 @@ def register_cli(app: Flask) -> None:
         """Delete old change-log rows (run daily); a process idle for longer rebuilds its index when it wakes."""
         from matchmaker.services import matching
         click.echo(f"pruned {matching.prune_changes(days)} change-log rows")
+
+    @app.cli.group("referrals")
+    def referrals_group():
+        """Referrals (nominations, applications, invitations taken up)."""
+
+    @referrals_group.command("expire")
+    @click.option("--days", default=30, show_default=True, help="Expire referrals not moved for this many days.")
+    def referrals_expire_command(days):
+        """Expire stale referrals (run daily): their workers become available again; every party is told."""
+        from matchmaker.services import referrals
+        click.echo(f"expired {referrals.expire_stale(days)} referrals")

@@ -132,16 +132,18 @@ def referrals_created(actor: User, referrals: list[Referral]) -> None:
             notify(staff, "referral_applied", link, worker=r.worker.name, vacancy=vacancy.title)
 
 
-def referral_moved(actor: User, referral: Referral) -> None:
+def referral_moved(actor: User | None, referral: Referral) -> None:
     """A step (shortlist … hire, reject, withdraw) reaches the parties other than the actor's own: the worker's
-    seeker account, the nominating village's coordinators, the enterprise's staff."""
+    seeker account, the nominating village's coordinators, the enterprise's staff. With no actor (a referral
+    expiring on its own) every party hears."""
     parties = {"seeker": _seekers_of([referral.worker_id]),
                "enterprise": _staff_of_enterprise([referral.vacancy.enterprise_id]),
                "coordinator": set()}
     if referral.channel in ("nomination", "invitation"):  # the coordinator put them forward or was asked too
         village = _village_of_worker(referral.worker)
         parties["coordinator"] = _coordinators_of([village.id]) if village else set()
-    recipients = set().union(*(ids for role, ids in parties.items() if role != actor.role)) - {actor.id}
+    role, actor_id = getattr(actor, "role", None), getattr(actor, "id", None)
+    recipients = set().union(*(ids for r, ids in parties.items() if r != role)) - {actor_id}
     notify(recipients, "referral_moved", _path("referrals.inbox"), worker=referral.worker.name,
            vacancy=referral.vacancy.title, status=referral.status)
 

@@ -124,10 +124,11 @@ def accept_invitation(actor: User, invitation: JobInvitation, consent: bool) -> 
     return referral
 
 
-def _step(actor: User, referral: Referral, to_status: str, reason: str) -> None:
+def _step(actor: User | None, referral: Referral, to_status: str, reason: str) -> None:
     if to_status not in REFERRAL_TRANSITIONS[referral.status]:
         raise DomainError(_("当前状态下不能进行此操作。"))
-    referral.steps.append(ReferralStep(from_status=referral.status, to_status=to_status, actor_id=actor.id,
+    referral.steps.append(ReferralStep(from_status=referral.status, to_status=to_status,
+                                       actor_id=getattr(actor, "id", None),
                                        reason=(reason or "")[:1000]))
     referral.status = to_status
 
@@ -163,6 +164,30 @@ def move(actor: User, referral_id: int, to_status: str, reason: str = "") -> Ref
     matching.note_change("context")
     db.session.commit()
     return referral
+
+
+#: a referral nobody moved on for this long expires: its worker would otherwise stay "nominated" and out of every
+#: other enterprise's candidates for good
+EXPIRE_AFTER_DAYS = 30
+
+
+def expire_stale(days: int = EXPIRE_AFTER_DAYS) -> int:
+    """Expire the active referrals not moved for ``days`` (run daily): the worker is free again and every party
+    is told. Returns how many expired."""
+    cutoff = utcnow() - timedelta(days=days)
+    stale = list(db.session.scalars(select(Referral).where(Referral.status.in_(ACTIVE_REFERRAL_STATUSES),
+                                                           Referral.updated_at < cutoff).order_by(Referral.id)))
+    for referral in stale:
+        _step(None, referral, "expired", _("%(n)s 天无进展，自动过期。", n=days))
+        db.session.flush()
+        _release_worker(referral.worker)
+        audit.record(None, "referral.expired", "referral", referral.id, days=days)
+        notifications.referral_moved(None, referral)
+        matching.note_change("worker", referral.worker_id)
+    if stale:
+        matching.note_change("context")
+    db.session.commit()
+    return len(stale)
 
 
 def _channel(referral: Referral) -> str:
