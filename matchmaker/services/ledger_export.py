@@ -124,7 +124,7 @@ def _instructions(wb: Workbook) -> None:
         ws.append([str(column.label), _("必填") if column.required else _("选填"), hint])
     ws.append([])
     ws.append([_("示例"), "", _("张三 | 44142419900517001X | 13812345678 | 初中 | 本市 | 5000 | 是 | 否 | 否 | "
-                               "焊工:2;电工 | 初级 | 焊工 | 2025-03-01")])
+                               "焊工:2;电工 | 初级 | 焊工 | 2025-03-01 | 焊工:2 | 焊工岗前培训")])
 
 
 def template() -> bytes:

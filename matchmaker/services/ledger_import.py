@@ -39,7 +39,7 @@ from sqlalchemy.orm import selectinload
 
 from matchmaker import vocabulary
 from matchmaker.extensions import db
-from matchmaker.models import Trade, User, Village, WantedTrade, Worker, WorkerSkill
+from matchmaker.models import Certificate, Trade, TrainingRecord, User, Village, WantedTrade, Worker, WorkerSkill
 from matchmaker.orm import utcnow
 from matchmaker.services import audit, matching, pii
 from matchmaker.services.errors import DomainError, NotFound
@@ -94,7 +94,12 @@ COLUMNS: tuple[Column, ...] = (
            width=14),
     Column("wanted_trades", _l("意向工种"), _l("选填，想从事的工种，多个用分号“;”隔开。"), width=16),
     Column("available_from", _l("可上岗日期"), _l("选填，日期，如 2025-03-01。"), width=12),
+    Column("certificates", _l("职业技能等级证书"), _l("选填。持有的证书，写法同“技能工种”：工种:等级，多个用分号“;”隔开，"
+                                                  "如“焊工:3;电工:2”。证书必须写明等级。"), width=20),
+    Column("trainings", _l("已结业培训"), _l("选填。已结业的培训课程名称，多个用分号“;”隔开，如“焊工岗前培训;电工安全培训”，"
+                                         "每门不超过 120 个字，最多 20 门。"), width=20),
 )
+TRAINING_MAX, COURSE_MAX = 20, 120
 COLUMN = {c.key: c for c in COLUMNS}
 
 # The listed choices are the names the pages use for the same codes.
@@ -400,6 +405,8 @@ class NewWorker:
     skills: dict[int, tuple[int, str]]  # trade id → (level, what was typed)
     wanted: list[int]
     skill_names: list[str]
+    certificates: dict[int, int] = field(default_factory=dict)  # trade id → level
+    trainings: list[str] = field(default_factory=list)  # completed courses
 
 
 @dataclass
@@ -426,7 +433,8 @@ class Preview:
         """What the preview page shows (plain data, kept beside the upload)."""
         return {"total": self.total, "new": len(self.new), "errors": [[e.row, e.text] for e in self.errors],
                 "sample": [{"row": w.row, "name": w.entry.name, "id_number": pii.mask_id_number(w.id_number),
-                            "phone": pii.mask_phone(w.phone) if w.phone else "", "skills": w.skill_names}
+                            "phone": pii.mask_phone(w.phone) if w.phone else "", "skills": w.skill_names,
+                            "certificates": len(w.certificates), "trainings": len(w.trainings)}
                            for w in self.new[:sample]]}
 
 
@@ -582,6 +590,47 @@ def _skills_of(row: Row, vocab: _Vocabulary, errors: list[str]):
     return skills, wanted, names
 
 
+def _certificates_of(row: Row, vocab: _Vocabulary, errors: list[str]) -> dict[int, int]:
+    """trade id → level; a certificate always names its level (in the cell, or in a name like 高级焊工)."""
+    certificates: dict[int, int] = {}
+    for part in _LIST_SPLIT.split(row.values.get("certificates", "")):
+        part = part.strip()
+        if not part:
+            continue
+        typed, _sep, level_part = part.partition(":")
+        typed = typed.strip()
+        trade_id, text_level, message = vocab.trade(typed)
+        if message:
+            errors.append(message)
+            continue
+        if level_part.strip():
+            level = _level_of(level_part)
+            if not level:
+                errors.append(_("工种“%(text)s”的等级“%(value)s”无法识别，请填 1–5。", text=_quote(typed),
+                                value=_quote(level_part.strip())))
+                continue
+        elif not (level := text_level):
+            errors.append(_("证书“%(text)s”请写明等级，如“%(text)s:2”（1–5）。", text=_quote(typed)))
+            continue
+        certificates[trade_id] = max(level, certificates.get(trade_id, 0))
+    return certificates
+
+
+def _trainings_of(row: Row, errors: list[str]) -> list[str]:
+    courses: list[str] = []
+    for part in _LIST_SPLIT.split(row.values.get("trainings", "")):
+        course = part.strip()
+        if not course or course in courses:
+            continue
+        if len(course) > COURSE_MAX:
+            errors.append(_("培训课程“%(text)s”超过 %(n)s 个字。", text=_quote(course), n=COURSE_MAX))
+            continue
+        courses.append(course)
+    if len(courses) > TRAINING_MAX:
+        errors.append(_("已结业培训最多填 %(n)s 门。", n=TRAINING_MAX))
+    return courses
+
+
 def validate(actor: User, village: Village, rows: list[Row]) -> Preview:
     """Check every row; nothing is written. Each error names its row, as the user's spreadsheet numbers it."""
     require(actor, "edit", village)
@@ -592,6 +641,7 @@ def validate(actor: User, village: Village, rows: list[Row]) -> Preview:
         errors = list(row.problems)
         entry = _entry_of(row, vocab, errors)
         skills, wanted, names = _skills_of(row, vocab, errors)
+        certificates, trainings = _certificates_of(row, vocab, errors), _trainings_of(row, errors)
         new = None
         if not row.problems and entry.name and entry.id_number:
             try:
@@ -605,7 +655,8 @@ def validate(actor: User, village: Village, rows: list[Row]) -> Preview:
                     errors.insert(0, _("与第%(row)s行的身份证号重复（同一人只能登记一次）。", row=first_row_of[index]))
                 else:
                     first_row_of[index] = row.number
-                    new = NewWorker(row.number, entry, id_number, birth, sex, phone, index, skills, wanted, names)
+                    new = NewWorker(row.number, entry, id_number, birth, sex, phone, index, skills, wanted, names,
+                                    certificates, trainings)
         checked.append((row, errors, new))
 
     existing = _existing(list(first_row_of))
@@ -661,10 +712,14 @@ def commit(actor: User, village: Village, rows: list[Row]) -> int:
             skills = [{"worker_id": wid, "trade_id": tid, "level": level, "typed_name": typed}
                       for wid, w in zip(ids, batch) for tid, (level, typed) in w.skills.items()]
             wanted = [{"worker_id": wid, "trade_id": tid} for wid, w in zip(ids, batch) for tid in w.wanted]
-            if skills:
-                db.session.execute(insert(WorkerSkill.__table__), skills)
-            if wanted:
-                db.session.execute(insert(WantedTrade.__table__), wanted)
+            certificates = [{"worker_id": wid, "trade_id": tid, "level": level, "number": "", "issuer": ""}
+                            for wid, w in zip(ids, batch) for tid, level in w.certificates.items()]
+            trainings = [{"worker_id": wid, "course": course, "provider": "", "hours": 0, "completed": True,
+                          "certified": False} for wid, w in zip(ids, batch) for course in w.trainings]
+            for table, values in ((WorkerSkill, skills), (WantedTrade, wanted), (Certificate, certificates),
+                                  (TrainingRecord, trainings)):
+                if values:
+                    db.session.execute(insert(table.__table__), values)
             worker_ids.extend(ids)
     except IntegrityError:
         # Someone registered one of these people between the check and now: the unique index caught it.

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from matchmaker.extensions import db
 from matchmaker.models import AuditEntry, Worker
 from tests.factories import make_worker
-from tests.services.test_ledger_import import HEADER, csv_bytes, person, pid
+from tests.services.test_ledger_import import ALL_COLUMNS, HEADER, csv_bytes, person, pid
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -86,7 +86,7 @@ def test_a_file_with_errors_shows_them_offers_the_report_and_no_confirm_button(w
     report = c.get(f"/village/import/{token}/errors.xlsx")
     assert report.status_code == 200 and report.headers["Content-Disposition"].startswith("attachment;")
     ws = load_workbook(io.BytesIO(report.data))["劳动力台账"]
-    assert ws.cell(1, len(HEADER) + 1).value == "错误原因" and "校验位" in ws.cell(3, len(HEADER) + 1).value
+    assert ws.cell(1, len(ALL_COLUMNS) + 1).value == "错误原因" and "校验位" in ws.cell(3, len(ALL_COLUMNS) + 1).value
 
 
 def test_random_bytes_get_a_message_on_the_upload_page_not_a_500(world, login):
