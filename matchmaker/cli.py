@@ -103,6 +103,8 @@ def register_cli(app: Flask) -> None:
     @referrals_group.command("expire")
     @click.option("--days", default=30, show_default=True, help="Expire referrals not moved for this many days.")
     def referrals_expire_command(days):
-        """Expire stale referrals (run daily): their workers become available again; every party is told."""
-        from matchmaker.services import referrals
-        click.echo(f"expired {referrals.expire_stale(days)} referrals")
+        """Expire stale referrals (run daily): their workers become available again; every party is told. Pending
+        invitations as old expire too."""
+        from matchmaker.services import invitations, referrals
+        click.echo(f"expired {referrals.expire_stale(days)} referrals and "
+                   f"{invitations.expire_stale(days)} invitations")

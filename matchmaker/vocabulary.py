@@ -30,7 +30,7 @@ REFERRAL_STATUS = {"submitted": _l("已提交"), "shortlisted": _l("初选通过
                    "withdrawn": _l("已撤回"), "expired": _l("已过期")}
 REFERRAL_CHANNEL = {"application": _l("本人申请"), "nomination": _l("村推荐"), "school": _l("院校推荐"),
                     "invitation": _l("企业邀请")}
-INVITATION_STATUS = {"pending": _l("待答复"), "accepted": _l("已接受"), "declined": _l("已谢绝")}
+INVITATION_STATUS = {"pending": _l("待答复"), "accepted": _l("已接受"), "declined": _l("已谢绝"), "expired": _l("已过期")}
 SEX = {"M": _l("男"), "F": _l("女")}
 
 ALL = {

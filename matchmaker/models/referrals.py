@@ -75,7 +75,7 @@ class ReferralStep(db.Model):
     referral: Mapped[Referral] = relationship(back_populates="steps")
 
 
-JOB_INVITATION_STATUSES = ("pending", "accepted", "declined")
+JOB_INVITATION_STATUSES = ("pending", "accepted", "declined", "expired")
 
 
 class JobInvitation(db.Model):

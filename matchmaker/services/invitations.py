@@ -77,6 +77,8 @@ def _ranked(worker_id: int, vacancy_id: int) -> bool:
 def answer(actor: User, invitation_id: int, accept: bool, consent: bool = False) -> JobInvitation:
     """Accept (a referral, with the worker's separate consent) or decline an invitation still pending."""
     invitation = load_for(actor, JobInvitation, invitation_id, "answer")
+    if invitation.status == "expired":
+        raise DomainError(_("该邀请已过期。"))
     if invitation.status != "pending":
         raise DomainError(_("该邀请已答复过。"))
     if accept and not is_open(invitation.vacancy):  # a closed vacancy is no longer visible: say why, not 404
@@ -139,3 +141,19 @@ def sent_by(actor: User, limit: int = 1000) -> list[JobInvitation]:
         .options(selectinload(JobInvitation.worker), selectinload(JobInvitation.vacancy)
                  .selectinload(Vacancy.enterprise))
         .order_by(JobInvitation.created_at.desc(), JobInvitation.id.desc()).limit(limit)))
+
+
+#: an invitation not answered for this long expires (the enterprise stops waiting; the worker's list stays short)
+EXPIRE_AFTER_DAYS = 30
+
+
+def expire_stale(days: int = EXPIRE_AFTER_DAYS) -> int:
+    """Expire pending invitations older than ``days`` (run daily with the referrals); returns how many."""
+    done = db.session.execute(
+        update(JobInvitation).where(JobInvitation.status == "pending",
+                                    JobInvitation.created_at < utcnow() - timedelta(days=days))
+        .values(status="expired").execution_options(synchronize_session=False))
+    if done.rowcount:
+        audit.record(None, "invitation.expired", "job_invitation", None, count=done.rowcount, days=days)
+    db.session.commit()
+    return done.rowcount or 0

@@ -29,7 +29,7 @@ def upgrade():
     sa.Column('answered_by_id', sa.Integer(), nullable=True),
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('referral_id', sa.Integer(), nullable=True),
-    sa.CheckConstraint("status IN ('pending', 'accepted', 'declined')", name=op.f('ck_job_invitation_status')),
+    sa.CheckConstraint("status IN ('pending', 'accepted', 'declined', 'expired')", name=op.f('ck_job_invitation_status')),
     sa.ForeignKeyConstraint(['answered_by_id'], ['user_account.id'], name=op.f('fk_job_invitation_answered_by_id_user_account')),
     sa.ForeignKeyConstraint(['invited_by_id'], ['user_account.id'], name=op.f('fk_job_invitation_invited_by_id_user_account')),
     sa.ForeignKeyConstraint(['referral_id'], ['referral.id'], name=op.f('fk_job_invitation_referral_id_referral')),

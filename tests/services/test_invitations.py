@@ -150,3 +150,21 @@ def test_an_enterprise_sends_at_most_its_daily_share(world, welding, monkeypatch
     with pytest.raises(DomainError, match="每天最多"):
         invitations.invite(a.employer, welding.id, other.id)
     assert db.session.scalar(select(func.count(JobInvitation.id))) == 1
+
+
+def test_an_invitation_nobody_answers_expires(world, welding):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from matchmaker.orm import utcnow
+    a = world.a
+    old = invitations.invite(a.employer, welding.id, a.worker.id)
+    db.session.execute(update(JobInvitation).where(JobInvitation.id == old.id)
+                       .values(created_at=utcnow() - timedelta(days=invitations.EXPIRE_AFTER_DAYS + 1)))
+    db.session.commit()
+    assert invitations.expire_stale() == 1 and invitations.expire_stale() == 0
+    db.session.expire_all()
+    assert db.session.get(JobInvitation, old.id).status == "expired"
+    with pytest.raises(DomainError, match="已过期"):
+        invitations.answer(a.seeker, old.id, accept=True, consent=True)

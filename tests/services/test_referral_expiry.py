@@ -40,4 +40,4 @@ def test_a_stale_referral_expires_frees_the_worker_and_tells_everyone(world):
 
 def test_the_command_runs(world, app):
     result = app.test_cli_runner().invoke(args=["referrals", "expire", "--days", "30"])
-    assert result.exit_code == 0 and "expired 0 referrals" in result.output
+    assert result.exit_code == 0 and "expired 0 referrals and 0 invitations" in result.output
