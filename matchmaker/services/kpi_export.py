@@ -94,8 +94,8 @@ def csv_table(actor: User, board: kpis.Dashboard) -> tuple[bytes, str]:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("地区"), _("区划代码"), _("期间"), *[k["label"] for k in board.kpis]])
-    writer.writerow([region.name, region.code, period.label(),
-                     *[kpis.shown(k["key"], k["value"], k["den"], board.suppress_totals) for k in board.kpis]])
+    writer.writerow([neutralise(v) for v in (region.name, region.code, period.label(),
+                     *[kpis.shown(k["key"], k["value"], k["den"], board.suppress_totals) for k in board.kpis])])
     for c in board.children:
         values = [kpis.shown(key, c["values"][key], kpis.denominator(key, c["raw"]), board.suppress_children)
                   if key in c["values"] else "" for key in keys]
