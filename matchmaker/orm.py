@@ -17,6 +17,10 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+#: the largest value of an Integer column on PostgreSQL (int4): ids and counts users send are checked against it
+INT_MAX = 2**31 - 1
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from matchmaker.extensions import csrf, limiter
+from matchmaker.orm import INT_MAX
 from matchmaker.services import api_tokens
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.services.workers import StaleEdit
@@ -23,7 +24,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PER_PAGE_MAX = 100
 PER_PAGE_DEFAULT = 20
 # Larger ids cannot exist (32-bit keys) and would overflow the database driver: treat them as not found.
-ID_MAX = 2**31 - 1
+ID_MAX = INT_MAX
 PUBLIC_ENDPOINTS = {"api.openapi"}
 
 

@@ -6,14 +6,13 @@ checks that every API route is described here and nothing else is, and schemathe
 these schemas, so the document cannot drift silently."""
 from __future__ import annotations
 
-from matchmaker.api import PER_PAGE_MAX, bp
+from matchmaker.api import ID_MAX, PER_PAGE_MAX, bp
 from matchmaker.models.pairings import ACTIVITY_KINDS, LINK_STATUSES
 from matchmaker.models.placements import PLACEMENT_CHANNELS, TRANSFER_TYPES
 from matchmaker.models.referrals import JOB_INVITATION_STATUSES, REFERRAL_CHANNELS, REFERRAL_STATUSES
 from matchmaker.models.vacancies import VACANCY_TRAINING
 from matchmaker.models.workers import RADII, WORKER_SOURCES, WORKER_STATUSES
 
-ID_MAX = 2**31 - 1
 S, I, B, N = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}, {"type": "number"}
 DATE = {"type": "string", "format": "date"}
 TIME = {"type": "string", "format": "date-time"}

@@ -4,15 +4,28 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from matchmaker.extensions import login_manager
+from matchmaker.orm import INT_MAX
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.vocabulary import label
 from matchmaker.web.reasons import render_reason
 from matchmaker.web.security import add_security_headers
 
 
+class _IdConverter(IntegerConverter):
+    """<int:…> in every URL: at most INT_MAX. A longer number is a page that does not exist (404), not a 500
+    from the database driver, which cannot bind it."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", INT_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
 def register_web(app: Flask) -> None:
+    # before any blueprint: a rule takes its converters when it is added
+    app.url_map.converters["int"] = _IdConverter
     from matchmaker.services.accounts import load_session_user
     from matchmaker.web import (auth, bureau, enterprise, follow_ups, invitations, kpi, ledger_links, notifications,
                                 pairings, privacy, public, referrals, regions, school, seeker, settings, trades,

@@ -19,7 +19,7 @@ from matchmaker.services import (accounts, approvals, catalogue, dashboards, org
 from matchmaker.services.errors import DomainError
 from matchmaker.services.permissions import load_for
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import REFUSED, attempt, show_error
+from matchmaker.web.forms import REFUSED, attempt, db_int, show_error
 
 bp = Blueprint("bureau", __name__, url_prefix="/bureau")
 
@@ -214,7 +214,7 @@ def _target_form(rows, data=None):
 @role_required("bureau")
 def targets():
     user = actor()
-    year = request.values.get("year", type=int) or date.today().year
+    year = request.values.get("year", type=db_int) or date.today().year
     try:
         rows = policy.targets(user, year)
     except DomainError as e:

@@ -10,7 +10,7 @@ from wtforms.validators import Optional
 from matchmaker.services import dashboards, invitations, rankings, regions, vacancies
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import REFUSED, attempt, show_error
+from matchmaker.web.forms import REFUSED, attempt, db_int, show_error
 from matchmaker.vocabulary import EDUCATION, SKILL_LEVEL, TRAINING_MODE, ZONE
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
@@ -29,11 +29,11 @@ def candidates(vacancy_id):
     county = args.get("county", "")
     # A county is a 6-digit code; anything else (a hand-edited URL) filters nothing rather than failing.
     county = county if len(county) == 6 and county.isdigit() else ""
-    min_level = args.get("min_level", type=int)
+    min_level = args.get("min_level", type=db_int)
     filters = rankings.CandidateFilters(county=county, zone=args.get("zone", "") if args.get("zone") in ZONE else "",
                                         max_km=args.get("max_km", type=float), paired_only=args.get("paired") == "1",
                                         min_level=min_level if min_level in SKILL_LEVEL else None)
-    offset = (max(args.get("page", 1, type=int), 1) - 1) * CANDIDATES_PER_PAGE
+    offset = (max(args.get("page", 1, type=db_int), 1) - 1) * CANDIDATES_PER_PAGE
     error = None
     try:
         result = rankings.candidates_for(actor(), vacancy_id, filters, k=CANDIDATES_PER_PAGE, offset=offset)
@@ -151,7 +151,7 @@ def _save(form, save, vacancy=None):
 @bp.route("/vacancies")
 @role_required("enterprise")
 def vacancy_list():
-    page = vacancies.enterprise_vacancies_page(actor(), request.args.get("page", 1, type=int))
+    page = vacancies.enterprise_vacancies_page(actor(), request.args.get("page", 1, type=db_int))
     return render_template("enterprise/vacancy_list.html", page=page, can_publish=vacancies.can_publish,
                            can_close=vacancies.can_close)
 

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from matchmaker.orm import INT_MAX
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 
 
@@ -20,14 +21,26 @@ def show_error(form: FlaskForm, error: DomainError) -> None:
         flash(error.message, "error")
 
 
+def db_int(value: str) -> int:
+    """``type=`` for request.args/form.get: a whole number an Integer column can hold. Anything else raises
+    ValueError, so the caller gets the default, as for any non-number (a longer one would reach the database
+    driver and end in a 500; int() itself refuses 4,300+ digits with ValueError)."""
+    number = int(value)
+    if not -INT_MAX <= number <= INT_MAX:
+        raise ValueError(value)
+    return number
+
+
 def posted_int(name: str) -> int | None:
     """An integer from a plain (non-WTForms) POST field: None when blank, -1 when not a number, so the
     service's range check refuses it with its own message."""
     raw = (request.form.get(name) or "").strip()
     if not raw:
         return None
-    # a number of more than 12 digits is out of every range here, and int() refuses 4,300+ digits
-    return int(raw) if raw.lstrip("-").isdigit() and len(raw) <= 12 else -1
+    try:
+        return db_int(raw) if raw.lstrip("-").isdigit() else -1
+    except ValueError:
+        return -1
 
 
 def posted_date(name: str) -> date | None:

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from matchmaker.services import ledger_links
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import REFUSED, attempt
+from matchmaker.web.forms import REFUSED, attempt, db_int
 
 bp = Blueprint("ledger_links", __name__, url_prefix="/ledger-links")
 
@@ -32,7 +32,7 @@ def review(request_id):
 @bp.route("/<int:request_id>/confirm", methods=["POST"])
 @role_required("coordinator")
 def confirm(request_id):
-    worker_id = request.form.get("worker_id", type=int) or 0
+    worker_id = request.form.get("worker_id", type=db_int) or 0
     done = attempt(lambda: ledger_links.confirm(actor(), request_id, worker_id),
                    lambda link: _("已将该账号与 %(name)s 的台账记录关联。", name=link.worker.name))
     if done is REFUSED:

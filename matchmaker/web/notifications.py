@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from matchmaker.services import notifications
 from matchmaker.web.access import actor
+from matchmaker.web.forms import db_int
 from matchmaker.web.nav import safe_next
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -22,7 +23,7 @@ def unread_notifications():
 @login_required
 def index():
     unread_only = request.args.get("unread") == "1"
-    page = notifications.page_of(actor(), request.args.get("page", 1, type=int), unread_only=unread_only)
+    page = notifications.page_of(actor(), request.args.get("page", 1, type=db_int), unread_only=unread_only)
     return render_template("notifications/index.html", page=page, unread_only=unread_only,
                            render=notifications.render)
 

@@ -12,7 +12,7 @@ from matchmaker.services import pairings
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.vocabulary import ACTIVITY_KIND
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import REFUSED, attempt, show_error
+from matchmaker.web.forms import REFUSED, attempt, db_int, show_error
 
 bp = Blueprint("pairings", __name__, url_prefix="/pairings")
 
@@ -41,7 +41,7 @@ def index():
 @role_required(*pairings.PARTY_ROLES)
 def propose():
     if request.method == "POST" and attempt(
-            lambda: pairings.propose(actor(), request.form.get("other_id", type=int)),
+            lambda: pairings.propose(actor(), request.form.get("other_id", type=db_int)),
             _("结对申请已发出，等待对方确认。")) is not REFUSED:
         return redirect(url_for("pairings.index"))
     q = request.values.get("q", "")
@@ -74,7 +74,7 @@ def end(pairing_id):
 @bp.route("/<int:pairing_id>/target", methods=["POST"])
 @role_required(*pairings.PARTY_ROLES)
 def target(pairing_id):
-    return _post(lambda: pairings.set_target(actor(), pairing_id, request.form.get("annual_target", type=int)),
+    return _post(lambda: pairings.set_target(actor(), pairing_id, request.form.get("annual_target", type=db_int)),
                  _("年度目标已保存。"))
 
 

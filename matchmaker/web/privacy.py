@@ -4,6 +4,7 @@ from flask import Blueprint, make_response, render_template, request, url_for
 
 from matchmaker.services import pii_access
 from matchmaker.web.access import actor, role_required
+from matchmaker.web.forms import db_int
 
 bp = Blueprint("privacy", __name__)
 
@@ -35,5 +36,5 @@ def reveal(worker_id):
 @bp.route("/privacy/views")
 @role_required("seeker")
 def views():
-    pagination, rows = pii_access.viewings_page(actor(), request.args.get("page", 1, type=int))
+    pagination, rows = pii_access.viewings_page(actor(), request.args.get("page", 1, type=db_int))
     return render_template("privacy/views.html", page=pagination, rows=rows)

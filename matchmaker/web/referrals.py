@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from matchmaker.models.referrals import REFERRAL_STATUSES, REFERRAL_TRANSITIONS
 from matchmaker.services import referrals
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import REFUSED, attempt
+from matchmaker.web.forms import REFUSED, attempt, db_int
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 
@@ -39,7 +39,7 @@ def move(referral_id):
 @role_required("enterprise")
 def hire(referral_id):
     start = request.form.get("start_date", type=date.fromisoformat)
-    wage = request.form.get("monthly_wage", type=int)
+    wage = request.form.get("monthly_wage", type=db_int)
     attempt(lambda: referrals.hire(actor(), referral_id, start, wage), _("已办理入职，并已安排 1、3、6、12 个月回访。"))
     return _back(url_for("referrals.inbox"))
 

@@ -13,7 +13,7 @@ from matchmaker.services import dashboards, schools, training, workers
 from matchmaker.services.errors import DomainError
 from matchmaker.vocabulary import SKILL_LEVEL, TRAINING_MODE
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import attempt, show_error
+from matchmaker.web.forms import attempt, db_int, show_error
 from matchmaker.web.village import WorkerForm
 
 bp = Blueprint("school", __name__, url_prefix="/school")
@@ -184,7 +184,7 @@ def students():
 @bp.route("/students/new", methods=["GET", "POST"])
 @role_required("school")
 def new_student():
-    class_id = request.args.get("class_id", type=int)
+    class_id = request.args.get("class_id", type=db_int)
     oc = schools.order_class(actor(), class_id, "edit") if class_id else None
     form = StudentForm()
     if form.validate_on_submit():
@@ -260,8 +260,8 @@ def new_training():
         (w.id, f"{w.name} {w.id_number_masked}") for w in schools.students(user)]
     form.mode.choices = [(k, str(v)) for k, v in TRAINING_MODE.items() if k != "none"]
     form.cert_level.choices = [("", _("未鉴定 / 不发证"))] + [(k, str(v)) for k, v in SKILL_LEVEL.items()]
-    if request.method == "GET" and request.args.get("worker_id", type=int):
-        form.worker_id.data = request.args.get("worker_id", type=int)
+    if request.method == "GET" and request.args.get("worker_id", type=db_int):
+        form.worker_id.data = request.args.get("worker_id", type=db_int)
     if form.validate_on_submit():
         data = training.TrainingInput(**{k: form[k].data for k in training.TrainingInput.__dataclass_fields__})
         try:

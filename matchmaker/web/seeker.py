@@ -15,7 +15,7 @@ from matchmaker.services import ledger_links, regions, seekers, workers
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.vocabulary import EDUCATION, RADIUS, SKILL_LEVEL
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import attempt, posted_date, posted_int, show_error
+from matchmaker.web.forms import attempt, db_int, posted_date, posted_int, show_error
 
 bp = Blueprint("seeker", __name__, url_prefix="/seeker")
 
@@ -58,14 +58,14 @@ def _list(template: str, search):
 @role_required("seeker")
 def home():
     return _list("seeker/home.html",
-                 lambda f: seekers.search_by_date(f, request.args.get("page", 1, type=int)))
+                 lambda f: seekers.search_by_date(f, request.args.get("page", 1, type=db_int)))
 
 
 @bp.route("/recommended")
 @role_required("seeker")
 def recommended():
     return _list("seeker/recommended.html",
-                 lambda f: seekers.search_ranked(actor(), f, request.args.get("page", 1, type=int)))
+                 lambda f: seekers.search_ranked(actor(), f, request.args.get("page", 1, type=db_int)))
 
 
 @bp.route("/vacancies/<int:vacancy_id>")

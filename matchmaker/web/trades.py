@@ -3,6 +3,7 @@ from flask import Blueprint, request
 from flask_login import login_required
 
 from matchmaker.services import matching
+from matchmaker.web.forms import db_int
 
 bp = Blueprint("trades", __name__, url_prefix="/trades")
 
@@ -14,6 +15,6 @@ MAX_LIMIT = 20
 @login_required
 def search():
     text = request.args.get("q", "").strip()[:MAX_QUERY]
-    limit = max(1, min(request.args.get("limit", 10, type=int), MAX_LIMIT))
+    limit = max(1, min(request.args.get("limit", 10, type=db_int), MAX_LIMIT))
     found = matching.current().catalogue.search(text, limit) if text else []
     return {"items": [{"code": code, "name": name, "score": score} for code, name, score in found]}

@@ -14,7 +14,7 @@ from matchmaker.services import ledger_export, ledger_import, village_stats, wor
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.web.access import actor, role_required
 from matchmaker.web.downloads import attachment
-from matchmaker.web.forms import REFUSED, attempt, posted_date, posted_int, show_error
+from matchmaker.web.forms import REFUSED, attempt, db_int, posted_date, posted_int, show_error
 from matchmaker.vocabulary import EDUCATION, RADIUS
 
 bp = Blueprint("village", __name__, url_prefix="/village")
@@ -42,7 +42,7 @@ class WorkerForm(FlaskForm):
 @role_required("coordinator")
 def home():
     user = actor()
-    page = workers.ledger_page(user, user.village, request.args.get("page", 1, type=int),
+    page = workers.ledger_page(user, user.village, request.args.get("page", 1, type=db_int),
                                search=request.args.get("q", ""))
     return render_template("village/home.html", village=user.village, summary=workers.ledger_summary(user.village),
                            page=page, q=request.args.get("q", ""))
