@@ -548,6 +548,28 @@ def _date_of(text: str) -> date | None:
     return None
 
 
+def _trade_levels(text: str, vocab: _Vocabulary, errors: list[str]):
+    """Each "工种[:等级]" of a list cell: (trade id, what was typed, its level or None when none was given — in
+    the cell or in a name like 高级焊工). Unknown trades and unreadable levels go to ``errors``."""
+    for part in _LIST_SPLIT.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        typed, _sep, level_part = part.partition(":")
+        typed = typed.strip()
+        trade_id, level, message = vocab.trade(typed)
+        if message:
+            errors.append(message)
+            continue
+        if level_part.strip():
+            level = _level_of(level_part)
+            if not level:
+                errors.append(_("工种“%(text)s”的等级“%(value)s”无法识别，请填 1–5。", text=_quote(typed),
+                                value=_quote(level_part.strip())))
+                continue
+        yield trade_id, typed, level or None
+
+
 def _skills_of(row: Row, vocab: _Vocabulary, errors: list[str]):
     default_level = 1
     level_text = row.values.get("skill_level", "")
@@ -558,23 +580,8 @@ def _skills_of(row: Row, vocab: _Vocabulary, errors: list[str]):
             default_level = 1
     skills: dict[int, tuple[int, str]] = {}
     names: list[str] = []
-    for part in _LIST_SPLIT.split(row.values.get("skills", "")):
-        part = part.strip()
-        if not part:
-            continue
-        typed, _sep, level_part = part.partition(":")
-        typed = typed.strip()
-        trade_id, text_level, message = vocab.trade(typed)
-        if message:
-            errors.append(message)
-            continue
-        level = text_level or default_level
-        if level_part.strip():
-            level = _level_of(level_part) or 0
-            if not level:
-                errors.append(_("工种“%(text)s”的等级“%(value)s”无法识别，请填 1–5。", text=_quote(typed),
-                                value=_quote(level_part.strip())))
-                continue
+    for trade_id, typed, level in _trade_levels(row.values.get("skills", ""), vocab, errors):
+        level = level or default_level
         if level >= skills.get(trade_id, (0, ""))[0]:
             skills[trade_id] = (level, typed[:60])
         names.append(f"{typed}:{level}")
@@ -591,28 +598,13 @@ def _skills_of(row: Row, vocab: _Vocabulary, errors: list[str]):
 
 
 def _certificates_of(row: Row, vocab: _Vocabulary, errors: list[str]) -> dict[int, int]:
-    """trade id → level; a certificate always names its level (in the cell, or in a name like 高级焊工)."""
+    """trade id → level; a certificate always names its level."""
     certificates: dict[int, int] = {}
-    for part in _LIST_SPLIT.split(row.values.get("certificates", "")):
-        part = part.strip()
-        if not part:
-            continue
-        typed, _sep, level_part = part.partition(":")
-        typed = typed.strip()
-        trade_id, text_level, message = vocab.trade(typed)
-        if message:
-            errors.append(message)
-            continue
-        if level_part.strip():
-            level = _level_of(level_part)
-            if not level:
-                errors.append(_("工种“%(text)s”的等级“%(value)s”无法识别，请填 1–5。", text=_quote(typed),
-                                value=_quote(level_part.strip())))
-                continue
-        elif not (level := text_level):
+    for trade_id, typed, level in _trade_levels(row.values.get("certificates", ""), vocab, errors):
+        if level is None:
             errors.append(_("证书“%(text)s”请写明等级，如“%(text)s:2”（1–5）。", text=_quote(typed)))
-            continue
-        certificates[trade_id] = max(level, certificates.get(trade_id, 0))
+        else:
+            certificates[trade_id] = max(level, certificates.get(trade_id, 0))
     return certificates
 
 
