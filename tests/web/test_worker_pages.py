@@ -74,3 +74,15 @@ def test_coordinator_removes_a_certificate_and_a_training_record(world, login):
     assert c.post(url, data={"action": "remove_training", "version": _w(world).version,
                              "item_id": str(course.id)}).status_code == 302
     assert _w(world).certificates == [] and _w(world).trainings == []
+
+
+def test_the_new_worker_and_new_student_forms_hold_every_ledger_field(world, login):
+    names = ("name", "id_number", "phone", "education", "radius", "min_wage", "available_from", "willing_to_train",
+             "poor_household", "no_employed_member")
+    village_form = login(world.a.coordinator).get("/village/workers/new").get_data(as_text=True)
+    school_form = login(world.a.teacher).get("/school/students/new").get_data(as_text=True)
+    for page in (village_form, school_form):
+        assert all(f'name="{n}"' in page for n in names)
+    assert 'name="village_code"' in school_form and 'name="village_code"' not in village_form
+    assert school_form.index('name="phone"') < school_form.index('data-level="village"') \
+        < school_form.index('name="education"')  # the school's region picker sits after the phone
