@@ -69,7 +69,7 @@ def request_link(actor: User, village_code: str, name: str, message: str = "") -
     coordinators = db.session.scalars(select(User.id).where(User.role == "coordinator", User.active.is_(True),
                                                             User.village_id == village.id))
     notifications.notify(coordinators, "ledger_link_requested",
-                         notifications._path("ledger_links.review", request_id=link.id), name=name)
+                         notifications.link_to("ledger_links.review", request_id=link.id), name=name)
     db.session.commit()
     return link
 
@@ -164,7 +164,7 @@ def confirm(actor: User, request_id: int, worker_id: int) -> LedgerLinkRequest:
     link.decided_by_id, link.decided_at = actor.id, utcnow()
     audit.record(actor, "ledger_link.confirm", "ledger_link_request", link.id, user_id=seeker.id,
                  worker_id=worker.id)
-    notifications.notify([seeker.id], "ledger_link_confirmed", notifications._path("seeker.profile"),
+    notifications.notify([seeker.id], "ledger_link_confirmed", notifications.link_to("seeker.profile"),
                          village=link.village.region.name)
     try:
         db.session.commit()
@@ -183,7 +183,7 @@ def decline(actor: User, request_id: int, reason: str) -> LedgerLinkRequest:
     link.status, link.decline_reason = "declined", reason
     link.decided_by_id, link.decided_at = actor.id, utcnow()
     audit.record(actor, "ledger_link.decline", "ledger_link_request", link.id, reason=reason)
-    notifications.notify([link.user_id], "ledger_link_declined", notifications._path("seeker.home"),
+    notifications.notify([link.user_id], "ledger_link_declined", notifications.link_to("seeker.home"),
                          village=link.village.region.name, reason=reason)
     db.session.commit()
     return link

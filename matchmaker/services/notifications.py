@@ -78,7 +78,8 @@ def render(notification: Notification) -> str:
     return str(kind.template) % params
 
 
-def _path(endpoint: str, **values) -> str:
+def link_to(endpoint: str, **values) -> str:
+    """A notification's link: a local path, or "" where there is none to build."""
     try:
         return url_for(endpoint, _external=False, **values)
     except (RuntimeError, BuildError):  # a CLI run without SERVER_NAME, or a page not there: no link, no failure
@@ -120,7 +121,7 @@ def referrals_created(actor: User, referrals: list[Referral]) -> None:
         return
     vacancy = referrals[0].vacancy
     staff = _staff_of_enterprise([vacancy.enterprise_id]) - {actor.id}
-    link = _path("referrals.inbox")
+    link = link_to("referrals.inbox")
     # A coordinator nominates only their own village's workers: its name once, not a query per worker.
     village = actor.village.name if actor.role == "coordinator" and actor.village is not None else ""
     for r in referrals:
@@ -144,7 +145,7 @@ def referral_moved(actor: User | None, referral: Referral) -> None:
         parties["coordinator"] = _coordinators_of([village.id]) if village else set()
     role, actor_id = getattr(actor, "role", None), getattr(actor, "id", None)
     recipients = set().union(*(ids for r, ids in parties.items() if r != role)) - {actor_id}
-    notify(recipients, "referral_moved", _path("referrals.inbox"), worker=referral.worker.name,
+    notify(recipients, "referral_moved", link_to("referrals.inbox"), worker=referral.worker.name,
            vacancy=referral.vacancy.title, status=referral.status)
 
 
@@ -152,14 +153,14 @@ def invitation_sent(invitation) -> None:
     """The worker's side hears of it: their seeker account and their village's coordinators."""
     village = _village_of_worker(invitation.worker)
     recipients = _seekers_of([invitation.worker_id]) | (_coordinators_of([village.id]) if village else set())
-    notify(recipients, "invitation_sent", _path("invitations.index"), enterprise=invitation.vacancy.enterprise.name,
+    notify(recipients, "invitation_sent", link_to("invitations.index"), enterprise=invitation.vacancy.enterprise.name,
            worker=invitation.worker.name, vacancy=invitation.vacancy.title)
 
 
 def invitation_declined(invitation) -> None:
     """The enterprise hears of a refusal without learning the name: no referral, no personal data."""
     notify(_staff_of_enterprise([invitation.vacancy.enterprise_id]), "invitation_declined",
-           _path("enterprise.candidates", vacancy_id=invitation.vacancy_id),
+           link_to("enterprise.candidates", vacancy_id=invitation.vacancy_id),
            worker=invitation.worker.name[:1] + "*", vacancy=invitation.vacancy.title)
 
 
@@ -169,13 +170,13 @@ def pairing_changed(actor: User, pairing: Pairing, kind: str) -> None:
         recipients, party = _coordinators_of([pairing.village_id]), pairing.enterprise.name
     else:
         recipients, party = _staff_of_enterprise([pairing.enterprise_id]), pairing.village.name
-    notify(recipients - {actor.id}, kind, _path("pairings.index"), party=party)
+    notify(recipients - {actor.id}, kind, link_to("pairings.index"), party=party)
 
 
 def pairing_decided(pairing: Pairing, approved: bool, reason: str = "") -> None:
     """A bureau's decision reaches both parties: the enterprise's staff and the village's coordinators."""
     recipients = _staff_of_enterprise([pairing.enterprise_id]) | _coordinators_of([pairing.village_id])
-    notify(recipients, "pairing_approved" if approved else "pairing_rejected", _path("pairings.index"),
+    notify(recipients, "pairing_approved" if approved else "pairing_rejected", link_to("pairings.index"),
            enterprise=pairing.enterprise.name, village=pairing.village.name, reason=reason)
 
 
@@ -183,7 +184,7 @@ def park_link_decided(link, approved: bool, reason: str = "") -> None:
     """A bureau's decision on a park–school link reaches the school's staff."""
     staff = set(db.session.scalars(select(User.id).where(User.role == "school", User.active.is_(True),
                                                          User.school_id == link.school_id)))
-    notify(staff, "park_link_approved" if approved else "park_link_declined", _path("school.links"),
+    notify(staff, "park_link_approved" if approved else "park_link_declined", link_to("school.links"),
            park=link.park.name, reason=reason)
 
 
@@ -217,7 +218,7 @@ def vacancy_published(vacancy: Vacancy) -> None:
     seekers = dict(db.session.execute(select(User.worker_id, User.id).where(
         User.role == "seeker", User.active.is_(True),
         User.worker_id.in_([i for rows in by_region.values() for i, _t in rows]))).all()) if by_region else {}
-    seeker_link = _path("seeker.vacancy", vacancy_id=vacancy.id) or _path("seeker.recommended")
+    seeker_link = link_to("seeker.vacancy", vacancy_id=vacancy.id) or link_to("seeker.recommended")
     for rows in by_region.values():
         for worker_id, total in rows:
             if worker_id in seekers:
@@ -226,7 +227,7 @@ def vacancy_published(vacancy: Vacancy) -> None:
     coordinators = db.session.execute(select(User.id, User.village_id).where(
         User.role == "coordinator", User.active.is_(True),
         User.village_id.in_([v for v, _r in village_rows]))).all()
-    link = _path("referrals.nominate", vacancy_id=vacancy.id)
+    link = link_to("referrals.nominate", vacancy_id=vacancy.id)
     for village_id, region_id in village_rows:
         notify([u for u, v in coordinators if v == village_id], "vacancy_match_village", link,
                enterprise=enterprise, vacancy=vacancy.title, count=len(by_region.get(region_id, [])),
