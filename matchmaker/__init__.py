@@ -24,8 +24,9 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    from matchmaker.web.i18n import select_locale
+    from matchmaker.web.i18n import install_template_gettext, select_locale
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "translations"))
+    install_template_gettext(app)
 
     register_web(app)
 

@@ -53,3 +53,17 @@ def test_compiled_catalogue_matches_the_po():
 
 def test_macros_are_scanned():
     assert "上一页" in _source_msgids()  # templates/_macros/forms.html
+
+
+def test_template_gettext_translates_escapes_the_variables_and_formats_always(app):
+    """Templates' `_()` is our one-call version of Jinja's newstyle gettext: it must behave exactly like it."""
+    from flask_babel import force_locale
+
+    from matchmaker.web.i18n import template_gettext
+    assert app.jinja_env.globals["_"] is app.jinja_env.globals["gettext"] is template_gettext
+    with app.test_request_context("/"):
+        page = app.jinja_env.from_string(
+            "{{ _('技能') }}|{{ _('%(n)s 岁', n='<b>') }}|{{ gettext('资料完整度 %(p)s%%', p=5) }}")
+        assert page.render() == "技能|&lt;b&gt; 岁|资料完整度 5%"
+    with app.test_request_context("/"), force_locale("en"):
+        assert page.render() == "Skills|&lt;b&gt; years old|Profile 5% complete"
