@@ -1,16 +1,17 @@
 """gunicorn settings read from the working directory (`gunicorn wsgi:app` in the repository root).
 
-Each worker builds its matching index before it takes its first request, so no user waits for the build
-(about 2 s at 100,000 workers, longer at provincial scale: raise --timeout past it)."""
+Each worker builds its matching index (and reads the region names) before it takes its first request, so no
+user waits for the build (about 2 s at 100,000 workers, longer at provincial scale: raise --timeout past it)."""
 
 
 def post_worker_init(worker):
     app = worker.wsgi
     if not hasattr(app, "app_context"):  # not our Flask app (wrapped by middleware): build on first use instead
         return
-    from matchmaker.services import matching
+    from matchmaker.services import matching, regions
     try:
         with app.app_context():
             matching.current()
+            regions.county_options()  # the region names pages read
     except Exception:  # noqa: BLE001 — a database not ready yet must not stop the worker; the first query retries
         worker.log.exception("matching index not warmed; it is built on first use")

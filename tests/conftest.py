@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from matchmaker import create_app
 from matchmaker.extensions import db
-from matchmaker.services import matching
+from matchmaker.services import matching, regions
 from tests import factories
 
 
@@ -67,6 +67,7 @@ def _clean(app):
         _empty_all_tables()
         db.session.remove()
         matching.reset()
+        regions.forget()
 
 
 @pytest.fixture

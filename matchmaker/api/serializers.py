@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, timezone
 
+from matchmaker.services import regions
 from matchmaker.services.permissions import can
 from matchmaker.services.workers import age_on
 from matchmaker.vocabulary import label
@@ -62,11 +63,10 @@ def worker_summary(w) -> dict:
 def candidate(w) -> dict:
     """A ranked candidate as the enterprise's candidates page shows one: no full name, no ID number, no phone —
     an enterprise sees those only once a referral (with the worker's consent) exists."""
-    county = w.home_region.parent.parent if w.home_region.parent is not None else None
+    home = regions.home_place(w.home_region_id)
     return {"id": w.id, "display_name": (w.name or "")[:1] + "*", "sex": w.sex,
             "age": age_on(w.birth_date, date.today()), "education": w.education,
-            "home_region": {"code": w.home_region.code, "name": w.home_region.name,
-                            "county_name": county.name if county is not None else None}}
+            "home_region": {"code": home.code, "name": home.name, "county_name": home.county_name}}
 
 
 def invitation(inv, actor) -> dict:

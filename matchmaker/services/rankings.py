@@ -14,8 +14,8 @@ from sqlalchemy.orm import selectinload
 from matchmaker.extensions import db
 from matchmaker.matching import Explanation
 from matchmaker.matching.errors import UnknownRecord
-from matchmaker.models import Region, User, Vacancy, VacancyTrade, Worker
-from matchmaker.services import matching
+from matchmaker.models import User, Vacancy, VacancyTrade, Worker
+from matchmaker.services import matching, regions
 from matchmaker.services.errors import DomainError
 from matchmaker.services.paging import Pager
 from matchmaker.services.permissions import load_for
@@ -35,6 +35,7 @@ class CandidateFilters:
 class RankedCandidate:
     worker: Worker
     age: int
+    home: regions.HomePlace
     explanation: Explanation
 
 
@@ -85,11 +86,10 @@ def candidates_for(actor: User, vacancy_id: int, filters: CandidateFilters, k: i
         min_level=filters.min_level)
     has_more = len(ranking.ids) > offset + k and offset + k < RANK_DEPTH_MAX
     ids = [int(i) for i in ranking.ids[offset:offset + k]]
-    workers = {w.id: w for w in db.session.scalars(
-        select(Worker).where(Worker.id.in_(ids))
-        .options(selectinload(Worker.home_region).selectinload(Region.parent).selectinload(Region.parent)))}
+    workers = {w.id: w for w in db.session.scalars(select(Worker).where(Worker.id.in_(ids)))}
     today = date.today()
-    rows = [RankedCandidate(workers[i], age_on(workers[i].birth_date, today), state.index.explain(i, vacancy.id))
+    rows = [RankedCandidate(workers[i], age_on(workers[i].birth_date, today),
+                            regions.home_place(workers[i].home_region_id), state.index.explain(i, vacancy.id))
             for i in ids if i in workers]
     return CandidateList(vacancy=vacancy, rows=rows, offset=offset, has_more=has_more, per_page=per_page)
 

@@ -1,8 +1,9 @@
 """Region look-ups for the cascading selector (市 → 县 → 镇 → 村) and search by name or pinyin."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import or_, select
-from sqlalchemy.orm import aliased
 
 from flask_babel import gettext as _
 
@@ -28,15 +29,69 @@ def county_label(county: Region) -> str:
     return _label(county.name, parent.name if parent else None, parent.level if parent else None)
 
 
-def county_options(where=None) -> list[tuple[str, str]]:
-    """(code, label) of the counties (those matching ``where``, a condition on Region), by code, for a filter.
-    Plain rows, not objects: a filter on every candidates page lists some 130 counties."""
-    city = aliased(Region)
-    query = (select(Region.code, Region.name, city.name, city.level).outerjoin(city, Region.parent_id == city.id)
-             .where(Region.level == "county").order_by(Region.code))
-    if where is not None:
-        query = query.where(where)
-    return [(code, _label(name, city_name, level)) for code, name, city_name, level in db.session.execute(query)]
+class _Named(NamedTuple):
+    code: str
+    name: str
+    level: str
+    parent_id: int | None
+
+
+#: Every region's code, name, level and parent, read once per process: regions are reference data that `flask
+#: seed` loads and nothing renames or moves while the site runs (a county's zone changes, and no label shows it).
+#: Pages that list counties or say where a worker is from read it here instead of querying (and loading) the
+#: region chain on every request.
+_names: dict[int, _Named] | None = None
+_counties: list[tuple[int, str, str]] = []  # (id, code, label) of every county, by code
+
+
+def _table(reload: bool = False) -> dict[int, _Named]:
+    global _names, _counties
+    if _names is None or reload:
+        names = {rid: _Named(code, name, level, parent) for rid, code, name, level, parent in db.session.execute(
+            select(Region.id, Region.code, Region.name, Region.level, Region.parent_id))}
+        counties = []
+        for rid, county in names.items():
+            if county.level == "county":
+                city = names.get(county.parent_id)
+                counties.append((rid, county.code, _label(county.name, city.name if city else None,
+                                                          city.level if city else None)))
+        _names, _counties = names, sorted(counties, key=lambda c: c[1])
+    return _names
+
+
+def _named(region_id: int) -> _Named:
+    table = _table()
+    if region_id not in table:  # loaded by `flask seed` after this process read the table
+        table = _table(reload=True)
+    return table[region_id]
+
+
+def forget() -> None:
+    """Drop the names read so far (tests that empty the tables; the next use reads them again)."""
+    global _names
+    _names = None
+
+
+class HomePlace(NamedTuple):
+    """Where a worker is registered: the village (or whatever region the record names) and its county."""
+    code: str
+    name: str
+    county_name: str | None
+
+
+def home_place(region_id: int) -> HomePlace:
+    region = _named(region_id)
+    county, up = None, region
+    while up is not None and county is None:
+        county = up if up.level == "county" else None
+        up = _named(up.parent_id) if up.parent_id is not None else None
+    return HomePlace(region.code, region.name, county.name if county is not None else None)
+
+
+def county_options(region_ids: set[int] | None = None) -> list[tuple[str, str]]:
+    """(code, label) of the counties (those in ``region_ids``, when given), by code, for a filter."""
+    _table()
+    return [(code, label) for rid, code, label in _counties if region_ids is None or rid in region_ids]
 
 
 def children(code: str | None, level: str | None) -> list[Region]:

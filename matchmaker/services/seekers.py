@@ -242,12 +242,16 @@ def search_ranked(actor: User, filters: VacancyFilters, page: int, per_page: int
     ids = [int(i) for i in ranking.ids]
     if not ids:
         return ResultPage([], page, per_page, 0)
-    query = _filtered(select(Vacancy.id).where(Vacancy.id.in_(ids), Vacancy.status == "open"), filters, trade,
-                      county)
-    kept = set(db.session.scalars(query))
-    ordered = [i for i in ids if i in kept]
+    if filters.min_wage is not None or filters.housing or filters.training:
+        query = _filtered(select(Vacancy.id).where(Vacancy.id.in_(ids), Vacancy.status == "open"), filters, trade,
+                          county)
+        kept = set(db.session.scalars(query))
+        ordered = [i for i in ids if i in kept]
+    else:  # the engine has applied every filter there is (and ranks open vacancies only): no query of 200 ids
+        ordered = ids
     shown = ordered[(page - 1) * per_page: page * per_page]
-    rows = {v.id: v for v in db.session.scalars(_with_rows(select(Vacancy).where(Vacancy.id.in_(shown))))}
+    rows = {v.id: v for v in db.session.scalars(_with_rows(select(Vacancy).where(Vacancy.id.in_(shown),
+                                                                                 Vacancy.status == "open")))}
     items = [RankedVacancy(rows[i], state.index.explain(actor.worker_id, i, statuses=BROWSING_STATUSES))
              for i in shown if i in rows]
     return ResultPage(items, page, per_page, len(ordered))
@@ -255,7 +259,8 @@ def search_ranked(actor: User, filters: VacancyFilters, page: int, per_page: int
 
 def counties_with_vacancies() -> list[tuple[str, str]]:
     """(code, "city county") of every county with an open vacancy, for the county filter."""
-    return regions.county_options(Region.id.in_(select(Vacancy.site_county_id).where(Vacancy.status == "open")))
+    return regions.county_options(set(db.session.scalars(
+        select(Vacancy.site_county_id).where(Vacancy.status == "open").distinct())))
 
 
 @dataclass
