@@ -1,4 +1,5 @@
-"""The load command end to end, briefly: a tiny demo on PostgreSQL, gunicorn, wrk for two seconds.
+"""The load command end to end, briefly: a tiny demo on PostgreSQL, gunicorn, wrk for two seconds (twice: clients
+that never pause, then clients that pause between pages).
 
 It needs PostgreSQL (TEST_DATABASE_URL names the server; the command gets its own scratch database beside the
 test database, `<name>_load`, never the test database itself) and Debian's wrk."""
@@ -30,7 +31,7 @@ def _scratch_url() -> str:
 def test_the_load_command_prints_figures_for_every_route_without_errors():
     proc = subprocess.run(
         [sys.executable, "-m", "matchmaker.bench", "load", "--database-url", _scratch_url(), "--workers", "300",
-         "--clients", "10", "--duration", "2"],
+         "--clients", "10", "--duration", "2", "--think-ms", "200"],
         cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     result = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -45,6 +46,14 @@ def test_the_load_command_prints_figures_for_every_route_without_errors():
         assert 0 < r["p50_ms"] <= r["p95_ms"] <= r["max_ms"], name
         assert r["errors"] == 0 and r["non200"] == 0, name
     assert routes["static (baseline)"]["p95_vs_static"] == 1.0
+    # The second run: the same routes, each client pausing between pages as a person reading them would.
+    users = result["users"]
+    assert users["think_ms"] == 200 and set(users["routes"]) == expected
+    for name, r in users["routes"].items():
+        assert r["requests"] > 0 and r["errors"] == 0, name
+        # 10 clients pausing 100-300 ms: each sends a few requests a second at most, not as fast as answered
+        assert r["rps"] <= r["clients"] / 0.1, name
+    assert users["p95_max_ms"] == max(r["p95_ms"] for n, r in users["routes"].items() if n != "static (baseline)")
     # The per-route lines are printed too, for people reading the CI log.
     assert "p95" in proc.stderr and "static (baseline)" in proc.stderr
     # gunicorn was stopped: nothing listens on its port any more.

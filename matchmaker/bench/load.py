@@ -12,6 +12,10 @@
    is measured under the same mixed load. A bare static file served by the same gunicorn is the baseline.
 4. Per route: requests, requests/s, p50/p95/max and the ratio to the static baseline; the LAST line printed is
    one JSON object. Exit status 1 when any route had an error (a non-200 answer or a socket error).
+5. Then the same routes again with people's pace (--think-ms, a pause of 1 s on average between pages by
+   default; "users" in the JSON), driven by the small asyncio client below (see there why not wrk). The first
+   run measures the server saturated (50 clients that never pause are far more than 50 people), the second
+   50 people at work.
 
 wrk is Debian's (`apt-get install wrk`); it runs closed-loop (each client sends its next request when the last
 answer arrives), bounded by --duration and --timeout, on loopback only. gunicorn's sync workers close the
@@ -19,9 +23,11 @@ connection after every answer, so each request also pays a TCP connect, as a bro
 """
 from __future__ import annotations
 
+import asyncio
 import http.cookiejar
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -340,12 +346,16 @@ def _lua_script(route: Route) -> str:
     return _LUA % {"paths": paths, "headers": headers}
 
 
+def _share(clients: int, routes: list[Route]) -> list[int]:
+    return [clients // len(routes) + (1 if i < clients % len(routes) else 0) for i in range(len(routes))]
+
+
 def drive(base: str, routes: list[Route], clients: int, duration: float, timeout: float, workdir: Path) -> dict:
     """All routes at once, one wrk process each, the clients shared out between them."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
-    share = [clients // len(routes) + (1 if i < clients % len(routes) else 0) for i in range(len(routes))]
+    share = _share(clients, routes)
     procs = []
     try:
         for i, (route, conns) in enumerate(zip(routes, share)):
@@ -377,10 +387,95 @@ def drive(base: str, routes: list[Route], clients: int, duration: float, timeout
     return results
 
 
+# --- people at work: a pause before each page ------------------------------------------------------------------
+#
+# wrk cannot model them against gunicorn's sync workers: its delay() pauses AFTER opening the next connection, and a
+# sync worker that has accepted a connection waits for its request, so four idle connections stall the server. A
+# browser connects when its user clicks. This driver does that: each user waits, connects, asks, reads the whole
+# answer, closes, and waits again (half to one and a half times think_ms, so that users do not march in step).
+
+async def _fetch(host: str, port: int, path: str, headers: dict[str, str]) -> int:
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        head = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n"
+        head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+        writer.write(head.encode("latin-1"))
+        await writer.drain()
+        status = int((await reader.readline()).split()[1])
+        await reader.read()  # the whole page, to the server's close
+        return status
+    finally:
+        writer.close()
+
+
+async def _user(base: str, route: Route, first: int, think_s: float, until: float, timeout: float,
+                rng: random.Random, out: list) -> None:
+    parts = urllib.parse.urlsplit(base)
+    await asyncio.sleep(rng.uniform(0, think_s))  # users arrive spread over one pause, not all at once
+    n = first
+    while time.perf_counter() < until:
+        path, n = route.paths[n % len(route.paths)], n + 1
+        started = time.perf_counter()
+        try:
+            status = await asyncio.wait_for(_fetch(parts.hostname, parts.port, path, route.headers), timeout)
+            out.append((time.perf_counter() - started, status))
+        except (OSError, ValueError, IndexError, asyncio.TimeoutError):
+            out.append((None, 0))  # refused, reset, cut short or too slow
+        await asyncio.sleep(rng.uniform(think_s / 2, think_s * 3 / 2))
+
+
+def _percentile(sorted_s: list[float], q: float) -> float:
+    return sorted_s[min(len(sorted_s) - 1, int(q * len(sorted_s)))] if sorted_s else 0.0
+
+
+def drive_users(base: str, routes: list[Route], clients: int, duration: float, timeout: float,
+                think_ms: int, seed: int = 1) -> dict:
+    """``clients`` people at once, shared out between the routes like the wrk clients, for ``duration`` s."""
+    rng = random.Random(seed)
+    outs = {route.name: [] for route in routes}
+
+    async def main():
+        until = time.perf_counter() + duration
+        await asyncio.gather(*(
+            _user(base, route, rng.randrange(len(route.paths)), think_ms / 1000, until, timeout,
+                  random.Random(rng.random()), outs[route.name])
+            for route, n in zip(routes, _share(clients, routes)) for _ in range(n)))
+
+    started = time.perf_counter()
+    asyncio.run(main())
+    elapsed = time.perf_counter() - started
+    results = {}
+    for route, conns in zip(routes, _share(clients, routes)):
+        done = outs[route.name]
+        times = sorted(t for t, status in done if t is not None)
+        non200 = sum(1 for t, status in done if t is not None and status != 200)
+        failed = sum(1 for t, _ in done if t is None)
+        ms = lambda q: round(_percentile(times, q) * 1000, 1)  # noqa: E731
+        results[route.name] = {
+            "path": route.paths[0], "paths": len(route.paths), "clients": conns, "requests": len(done),
+            "rps": round(len(done) / elapsed, 1), "p50_ms": ms(0.50), "p95_ms": ms(0.95), "p99_ms": ms(0.99),
+            "max_ms": round(times[-1] * 1000, 1) if times else 0.0,
+            "errors": non200 + failed, "non200": non200, "socket_errors": failed}
+    return results
+
+
 # --- the command --------------------------------------------------------------------------------------------
 
+def _summarise(results: dict, heading: str) -> float:
+    """Ratios to the static baseline, one line per route on stderr; returns the worst p95 of the app's routes."""
+    base = results["static (baseline)"]
+    _log(heading)
+    for name, r in results.items():
+        r["p95_vs_static"] = round(r["p95_ms"] / base["p95_ms"], 1) if base["p95_ms"] else None
+        r["rps_vs_static"] = round(r["rps"] / base["rps"], 3) if base["rps"] else None
+        _log(f"{name:30} {r['requests']:7d} req {r['rps']:8.1f}/s  p50 {r['p50_ms']:7.1f} ms  "
+             f"p95 {r['p95_ms']:7.1f} ms  max {r['max_ms']:7.1f} ms  errors {r['errors']}  "
+             f"p95 ×{r['p95_vs_static']} static")
+    return max(r["p95_ms"] for r in results.values() if r is not base)
+
+
 def run(url: str, n_workers: int, clients: int, duration: float, gunicorn_workers: int = 4,
-        timeout: float = 10.0) -> dict:
+        timeout: float = 10.0, think_ms: int = 1000) -> dict:
     from matchmaker.services.demo import DEMO_PASSWORD
 
     started = time.perf_counter()
@@ -390,6 +485,7 @@ def run(url: str, n_workers: int, clients: int, duration: float, gunicorn_worker
     notes = [] if api else ["no /api/v1 in this build: the API route was skipped"]
     if not api:
         _log(notes[0])
+    users = None
     with tempfile.TemporaryDirectory(prefix="matchmaker-load-") as tmp:
         workdir = Path(tmp)
         server = Gunicorn(url, gunicorn_workers, workdir / "gunicorn.log")
@@ -405,6 +501,8 @@ def run(url: str, n_workers: int, clients: int, duration: float, gunicorn_worker
             _log(f"gunicorn ready and warm in {time.perf_counter() - t:.1f}s; driving {clients} clients "
                  f"for {duration:g}s over {len(routes)} routes")
             results = drive(server.base, routes, clients, duration, timeout, workdir)
+            if think_ms > 0:
+                users = drive_users(server.base, routes, clients, duration, timeout, think_ms)
         except BaseException:
             log = (workdir / "gunicorn.log")
             if log.exists():
@@ -413,18 +511,18 @@ def run(url: str, n_workers: int, clients: int, duration: float, gunicorn_worker
         finally:
             server.stop()
             signal.signal(signal.SIGTERM, previous)
-    base = results["static (baseline)"]
-    for name, r in results.items():
-        r["p95_vs_static"] = round(r["p95_ms"] / base["p95_ms"], 1) if base["p95_ms"] else None
-        r["rps_vs_static"] = round(r["rps"] / base["rps"], 3) if base["rps"] else None
-        _log(f"{name:30} {r['requests']:7d} req {r['rps']:8.1f}/s  p50 {r['p50_ms']:7.1f} ms  "
-             f"p95 {r['p95_ms']:7.1f} ms  max {r['max_ms']:7.1f} ms  errors {r['errors']}  "
-             f"p95 ×{r['p95_vs_static']} static")
-    return {"bench": "load", "database": "postgresql", "workers": n_workers, "clients": clients,
-            "duration_s": duration, "gunicorn_workers": gunicorn_workers, "client_tool": "wrk", "server": server.base,
-            "routes": results, "p95_max_ms": max(r["p95_ms"] for n, r in results.items() if r is not base),
-            "errors": sum(r["errors"] for r in results.values()), "notes": notes,
-            "total_s": round(time.perf_counter() - started, 1)}
+    out = {"bench": "load", "database": "postgresql", "workers": n_workers, "clients": clients,
+           "duration_s": duration, "gunicorn_workers": gunicorn_workers, "client_tool": "wrk", "server": server.base,
+           "routes": results,
+           "p95_max_ms": _summarise(results, f"{clients} clients, each asking again as soon as it is answered:"),
+           "errors": sum(r["errors"] for r in results.values()), "notes": notes}
+    if users is not None:
+        out["users"] = {"think_ms": think_ms, "clients": clients, "routes": users,
+                        "p95_max_ms": _summarise(users, f"{clients} users, each reading a page for about "
+                                                        f"{think_ms} ms before the next:")}
+        out["errors"] += sum(r["errors"] for r in users.values())
+    out["total_s"] = round(time.perf_counter() - started, 1)
+    return out
 
 
 def add_parser(sub) -> None:
@@ -437,11 +535,14 @@ def add_parser(sub) -> None:
     p.add_argument("--duration", type=float, default=30.0, help="seconds of load (all routes at once)")
     p.add_argument("--gunicorn-workers", type=int, default=4)
     p.add_argument("--timeout", type=float, default=10.0, help="seconds before a request counts as an error")
+    p.add_argument("--think-ms", type=int, default=1000,
+                   help="a second run in which each client pauses this long (on average) between pages, as a "
+                        "person reading them would; 0 skips it")
 
 
 def main(args) -> dict:
     try:
         return run(args.database_url, args.workers, args.clients, args.duration, args.gunicorn_workers,
-                   args.timeout)
+                   args.timeout, max(0, args.think_ms))
     except KeyboardInterrupt:
         raise SystemExit("interrupted; gunicorn stopped") from None
