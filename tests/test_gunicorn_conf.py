@@ -19,7 +19,7 @@ def test_a_worker_is_warm_and_its_long_lived_objects_frozen_before_its_first_req
     try:
         conf["post_worker_init"](worker)
         assert logged == []
-        assert matching._state is not None and regions._names is not None  # built before any request
+        assert matching._state is not None and regions._cache is not None  # built before any request
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import http.cookiejar
 import json
+import math
 import os
 import random
 import re
@@ -421,11 +422,12 @@ async def _user(base: str, route: Route, first: int, think_s: float, until: floa
             out.append((time.perf_counter() - started, status))
         except (OSError, ValueError, IndexError, asyncio.TimeoutError):
             out.append((None, 0))  # refused, reset, cut short or too slow
-        await asyncio.sleep(rng.uniform(think_s / 2, think_s * 3 / 2))
+        await asyncio.sleep(min(rng.uniform(think_s / 2, think_s * 3 / 2), max(0.0, until - time.perf_counter())))
 
 
 def _percentile(sorted_s: list[float], q: float) -> float:
-    return sorted_s[min(len(sorted_s) - 1, int(q * len(sorted_s)))] if sorted_s else 0.0
+    """Nearest rank: the smallest value with at least q of the values at or below it."""
+    return sorted_s[max(0, math.ceil(q * len(sorted_s)) - 1)] if sorted_s else 0.0
 
 
 def drive_users(base: str, routes: list[Route], clients: int, duration: float, timeout: float,
@@ -502,6 +504,7 @@ def run(url: str, n_workers: int, clients: int, duration: float, gunicorn_worker
                  f"for {duration:g}s over {len(routes)} routes")
             results = drive(server.base, routes, clients, duration, timeout, workdir)
             if think_ms > 0:
+                time.sleep(2)  # let gunicorn finish what wrk left queued, so the second run starts on a quiet server
                 users = drive_users(server.base, routes, clients, duration, timeout, think_ms)
         except BaseException:
             log = (workdir / "gunicorn.log")

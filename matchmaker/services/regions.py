@@ -40,23 +40,33 @@ class _Named(NamedTuple):
 #: seed` loads and nothing renames or moves while the site runs (a county's zone changes, and no label shows it).
 #: Pages that list counties or say where a worker is from read it here instead of querying (and loading) the
 #: region chain on every request.
-_names: dict[int, _Named] | None = None
-_counties: list[tuple[int, str, str]] = []  # (id, code, label) of every county, by code
+_cache: tuple[dict[int, _Named], list[tuple[int, str, str]]] | None = None  # names by id; (id, code, label) of
+#                                                                          every county, by code
+
+
+def _read() -> tuple[dict[int, _Named], list[tuple[int, str, str]]]:
+    global _cache
+    names = {rid: _Named(code, name, level, parent) for rid, code, name, level, parent in db.session.execute(
+        select(Region.id, Region.code, Region.name, Region.level, Region.parent_id))}
+    counties = []
+    for rid, county in names.items():
+        if county.level == "county":
+            city = names.get(county.parent_id)
+            counties.append((rid, county.code, _label(county.name, city.name if city else None,
+                                                      city.level if city else None)))
+    _cache = (names, sorted(counties, key=lambda c: c[1]))  # one assignment: no reader sees half of it
+    return _cache
+
+
+def _cached(reload: bool = False) -> tuple[dict[int, _Named], list[tuple[int, str, str]]]:
+    cache = _cache
+    if cache is None or reload or not cache[0]:  # empty: read before `flask seed` ran
+        cache = _read()
+    return cache
 
 
 def _table(reload: bool = False) -> dict[int, _Named]:
-    global _names, _counties
-    if _names is None or reload:
-        names = {rid: _Named(code, name, level, parent) for rid, code, name, level, parent in db.session.execute(
-            select(Region.id, Region.code, Region.name, Region.level, Region.parent_id))}
-        counties = []
-        for rid, county in names.items():
-            if county.level == "county":
-                city = names.get(county.parent_id)
-                counties.append((rid, county.code, _label(county.name, city.name if city else None,
-                                                          city.level if city else None)))
-        _names, _counties = names, sorted(counties, key=lambda c: c[1])
-    return _names
+    return _cached(reload)[0]
 
 
 def _named(region_id: int) -> _Named:
@@ -68,8 +78,8 @@ def _named(region_id: int) -> _Named:
 
 def forget() -> None:
     """Drop the names read so far (tests that empty the tables; the next use reads them again)."""
-    global _names
-    _names = None
+    global _cache
+    _cache = None
 
 
 class HomePlace(NamedTuple):
@@ -90,8 +100,10 @@ def home_place(region_id: int) -> HomePlace:
 
 def county_options(region_ids: set[int] | None = None) -> list[tuple[str, str]]:
     """(code, label) of the counties (those in ``region_ids``, when given), by code, for a filter."""
-    _table()
-    return [(code, label) for rid, code, label in _counties if region_ids is None or rid in region_ids]
+    names, counties = _cached()
+    if region_ids is not None and not region_ids <= names.keys():  # seeded after this process read them
+        names, counties = _cached(reload=True)
+    return [(code, label) for rid, code, label in counties if region_ids is None or rid in region_ids]
 
 
 def children(code: str | None, level: str | None) -> list[Region]:

@@ -56,3 +56,17 @@ def test_names_are_read_once_and_a_region_seeded_later_is_found(app):
         assert regions.home_place(later).county_name == "海丰县"
         assert regions.home_place(town).county_name == "海丰县"
     assert len(seen) == 1  # one read of the whole table, not one per region
+
+
+def test_names_read_before_the_seed_are_read_again(app):
+    """A worker that started on a migrated but not yet seeded database must not keep an empty county list."""
+    assert regions.county_options() == []
+    village = factories.make_tree()
+    county = village.parent.parent_id
+    db.session.commit()
+    assert regions.county_options() == [("441424", "梅州市 五华县")]
+    regions.forget()
+    regions.county_options()
+    later = factories.make_tree("441500", "汕尾市", "441521", "海丰县").parent.parent_id
+    db.session.commit()
+    assert regions.county_options({county, later}) == [("441424", "梅州市 五华县"), ("441521", "汕尾市 海丰县")]
