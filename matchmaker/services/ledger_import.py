@@ -156,7 +156,11 @@ def clean(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    s = unicodedata.normalize("NFKC", str(value)).translate(_ZERO_WIDTH).strip()
+    s = str(value)
+    # Printable ASCII is its own NFKC form and holds nothing to strip out: most cells (IDs, phones, dates, levels)
+    if not (s.isascii() and s.isprintable()):
+        s = unicodedata.normalize("NFKC", s).translate(_ZERO_WIDTH)
+    s = s.strip()
     if len(s) > 1 and s[0] == "'" and s[1] in _FORMULA_LEAD:
         s = s[1:]
     return s
