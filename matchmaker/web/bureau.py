@@ -19,7 +19,7 @@ from matchmaker.services import (accounts, approvals, catalogue, dashboards, org
 from matchmaker.services.errors import DomainError
 from matchmaker.services.permissions import load_for
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import REFUSED, attempt, db_int, show_error
+from matchmaker.web.forms import REFUSED, attempt, db_int, options, show_error
 
 bp = Blueprint("bureau", __name__, url_prefix="/bureau")
 
@@ -46,7 +46,7 @@ class BureauInviteForm(FlaskForm):
 
 class SchoolForm(FlaskForm):
     name = StringField(_l("学校名称"), validators=[DataRequired(_l("请填写学校名称。")), Length(max=120)])
-    kind = SelectField(_l("类型"), choices=[(k, k) for k in SCHOOL_KINDS])
+    kind = SelectField(_l("类型"), choices=options((k, k) for k in SCHOOL_KINDS))
     county_code = HiddenField(_l("所在县（市、区）"))
     specialties = StringField(_l("主要专业（用；分隔）"), validators=[Length(max=300)])
 

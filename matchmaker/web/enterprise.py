@@ -10,7 +10,7 @@ from wtforms.validators import Optional
 from matchmaker.services import dashboards, invitations, rankings, regions, vacancies
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import REFUSED, attempt, db_int, show_error
+from matchmaker.web.forms import REFUSED, attempt, db_int, options, show_error
 from matchmaker.vocabulary import EDUCATION, SKILL_LEVEL, TRAINING_MODE, ZONE
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
@@ -79,7 +79,7 @@ class TradeRowForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.level.choices = [(k, str(v)) for k, v in SKILL_LEVEL.items()]
+        self.level.choices = options((k, str(v)) for k, v in SKILL_LEVEL.items())
 
 
 class VacancyForm(FlaskForm):
@@ -102,9 +102,9 @@ class VacancyForm(FlaskForm):
 
     def __init__(self, parks, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.site_park_id.choices = [("", _("不在园区：按下方的县（市、区）"))] + [(str(p.id), p.name) for p in parks]
-        self.min_education.choices = [(k, str(v)) for k, v in EDUCATION.items()]
-        self.training_mode.choices = [(k, str(v)) for k, v in TRAINING_MODE.items()]
+        self.site_park_id.choices = options([("", _("不在园区：按下方的县（市、区）"))] + [(str(p.id), p.name) for p in parks])
+        self.min_education.choices = options((k, str(v)) for k, v in EDUCATION.items())
+        self.training_mode.choices = options((k, str(v)) for k, v in TRAINING_MODE.items())
         if request.method == "GET" and all((row.form.code.data or row.form.text.data) for row in self.trades) \
                 and len(self.trades) < vacancies.MAX_TRADES:
             self.trades.append_entry()  # always one blank row to add a trade without JavaScript

@@ -6,10 +6,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from matchmaker.orm import INT_MAX
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as a SelectField's choices: WTForms 3.4 no longer takes tuples."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:

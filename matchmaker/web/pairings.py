@@ -12,7 +12,7 @@ from matchmaker.services import pairings
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.vocabulary import ACTIVITY_KIND
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import REFUSED, attempt, db_int, show_error
+from matchmaker.web.forms import REFUSED, attempt, db_int, options, show_error
 
 bp = Blueprint("pairings", __name__, url_prefix="/pairings")
 
@@ -21,7 +21,7 @@ class ActivityForm(FlaskForm):
     class Meta:
         csrf = False  # the app-wide CSRFProtect already checks every POST
 
-    kind = SelectField(_l("活动类型"), choices=[(k, ACTIVITY_KIND[k]) for k in ACTIVITY_KINDS], default="publicity")
+    kind = SelectField(_l("活动类型"), choices=options((k, ACTIVITY_KIND[k]) for k in ACTIVITY_KINDS), default="publicity")
     held_on = DateField(_l("活动日期"), default=date.today)
     people_reached = IntegerField(_l("覆盖人数"), default=0)
     notes = TextAreaField(_l("备注（不超过 1000 字）"), default="")

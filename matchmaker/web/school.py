@@ -13,7 +13,7 @@ from matchmaker.services import dashboards, schools, training, workers
 from matchmaker.services.errors import DomainError
 from matchmaker.vocabulary import SKILL_LEVEL, TRAINING_MODE
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import attempt, db_int, show_error
+from matchmaker.web.forms import attempt, db_int, options, show_error
 from matchmaker.web.village import WorkerForm
 
 bp = Blueprint("school", __name__, url_prefix="/school")
@@ -74,8 +74,8 @@ def links():
     q = request.args.get("q", "").strip()
     form = LinkForm()
     choices = schools.parks(q)
-    form.park_id.choices = [("", _("请选择产业园"))] + [
-        (p.id, f"{p.name}（{p.county.name}）" + (_("·重点园区") if p.key_park else "")) for p in choices]
+    form.park_id.choices = options([("", _("请选择产业园"))] + [
+        (p.id, f"{p.name}（{p.county.name}）" + (_("·重点园区") if p.key_park else "")) for p in choices])
     if form.validate_on_submit():
         try:
             link = schools.propose_link(actor(), form.park_id.data, form.branch_campus.data,
@@ -137,11 +137,11 @@ def new_class():
     user = actor()
     form = OrderClassForm()
     enterprises = schools.partner_enterprises(user)
-    form.enterprise_id.choices = [("", _("请选择企业"))] + [
-        (e.id, f"{e.name}（{e.park.name}）") for e in enterprises]
-    form.vacancy_id.choices = [("", _("暂不预留"))] + [
+    form.enterprise_id.choices = options([("", _("请选择企业"))] + [
+        (e.id, f"{e.name}（{e.park.name}）") for e in enterprises])
+    form.vacancy_id.choices = options([("", _("暂不预留"))] + [
         (v.id, _("%(e)s：%(t)s（还缺 %(n)s 人）", e=v.enterprise.name, t=v.title, n=v.headcount - v.filled))
-        for v in schools.partner_vacancies(user)]
+        for v in schools.partner_vacancies(user)])
     if form.validate_on_submit():
         data = schools.OrderClassInput(**{k: form[k].data for k in schools.OrderClassInput.__dataclass_fields__})
         try:
@@ -256,10 +256,10 @@ class TrainingForm(FlaskForm):
 def new_training():
     user = actor()
     form = TrainingForm()
-    form.worker_id.choices = [("", _("（不是本校学员：填写身份证号）"))] + [
-        (w.id, f"{w.name} {w.id_number_masked}") for w in schools.students(user)]
-    form.mode.choices = [(k, str(v)) for k, v in TRAINING_MODE.items() if k != "none"]
-    form.cert_level.choices = [("", _("未鉴定 / 不发证"))] + [(k, str(v)) for k, v in SKILL_LEVEL.items()]
+    form.worker_id.choices = options([("", _("（不是本校学员：填写身份证号）"))] + [
+        (w.id, f"{w.name} {w.id_number_masked}") for w in schools.students(user)])
+    form.mode.choices = options((k, str(v)) for k, v in TRAINING_MODE.items() if k != "none")
+    form.cert_level.choices = options([("", _("未鉴定 / 不发证"))] + [(k, str(v)) for k, v in SKILL_LEVEL.items()])
     if request.method == "GET" and request.args.get("worker_id", type=db_int):
         form.worker_id.data = request.args.get("worker_id", type=db_int)
     if form.validate_on_submit():

@@ -15,7 +15,7 @@ from matchmaker.services import ledger_links, regions, seekers, workers
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.vocabulary import EDUCATION, RADIUS, SKILL_LEVEL
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import attempt, db_int, posted_date, posted_int, show_error
+from matchmaker.web.forms import attempt, db_int, options, posted_date, posted_int, show_error
 
 bp = Blueprint("seeker", __name__, url_prefix="/seeker")
 
@@ -93,7 +93,7 @@ class OwnRecordForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.education.choices = [(k, str(v)) for k, v in EDUCATION.items()]
+        self.education.choices = options((k, str(v)) for k, v in EDUCATION.items())
 
 
 def _chosen_place(code: str) -> str:

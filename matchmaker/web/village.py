@@ -14,7 +14,7 @@ from matchmaker.services import ledger_export, ledger_import, village_stats, wor
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.web.access import actor, role_required
 from matchmaker.web.downloads import attachment
-from matchmaker.web.forms import REFUSED, attempt, db_int, posted_date, posted_int, show_error
+from matchmaker.web.forms import REFUSED, attempt, db_int, options, posted_date, posted_int, show_error
 from matchmaker.vocabulary import EDUCATION, RADIUS
 
 bp = Blueprint("village", __name__, url_prefix="/village")
@@ -34,8 +34,8 @@ class WorkerForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.education.choices = [(k, str(v)) for k, v in EDUCATION.items()]
-        self.radius.choices = [(k, str(v)) for k, v in RADIUS.items()]
+        self.education.choices = options((k, str(v)) for k, v in EDUCATION.items())
+        self.radius.choices = options((k, str(v)) for k, v in RADIUS.items())
 
 
 @bp.route("/")
