@@ -1086,12 +1086,14 @@ class MatchIndex:
     def rank_vacancies(self, worker: int | WorkerRecord, k: int = 20, *, statuses: Sequence[str] = ("available",),
                        vacancy_statuses: Sequence[str] = ("open",), counties: Iterable[str] | None = None,
                        zones: Iterable[str] | None = None, trades: Iterable[str] | None = None,
-                       max_km: float | None = None, paired_only: bool = False) -> Ranking:
+                       max_km: float | None = None, paired_only: bool = False, with_housing: bool = False,
+                       with_training: bool = False) -> Ranking:
         """Top-k vacancies for a worker (an indexed worker id or a record).
 
         Filters apply to the vacancy: site ``counties``/``zones``, requiring one of ``trades``, within
-        ``max_km``, enterprise paired with the worker's village. A worker whose status is not in ``statuses``
-        gets an empty list (pass all statuses to let anyone browse).
+        ``max_km``, enterprise paired with the worker's village, offering housing, offering training (any mode
+        but none). A worker whose status is not in ``statuses`` gets an empty list (pass all statuses to let
+        anyone browse).
         """
         q = self._wq_from_record(worker) if isinstance(worker, WorkerRecord) else self._wq_from_slot(
             self._wslot(worker))
@@ -1205,6 +1207,10 @@ class MatchIndex:
         ok &= ~V.reserved[:m] | paired
         if paired_only:
             ok &= paired
+        if with_housing:
+            ok &= V.housing[:m]
+        if with_training:
+            ok &= trains
         referred = self.Vmap.slots_of(self.ctx.referred_vacancies(q.id))
         if len(referred):
             ok[referred] = False

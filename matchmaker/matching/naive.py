@@ -62,7 +62,8 @@ def naive_rank_workers(vacancy: VacancyRecord, workers: Iterable[WorkerRecord], 
 def naive_rank_vacancies(worker: WorkerRecord, vacancies: Iterable[VacancyRecord], ctx: Context | None,
                          policy: Policy, cat: TradeCatalogue, today: date, k: int = 20, *,
                          statuses=("available",), vacancy_statuses=("open",), counties=None, zones=None,
-                         trades=None, max_km=None, paired_only=False) -> list[tuple[int, float]]:
+                         trades=None, max_km=None, paired_only=False, with_housing=False,
+                         with_training=False) -> list[tuple[int, float]]:
     """Top-k ``(vacancy_id, total)`` for a worker, best first (ties: smaller id first)."""
     trade_set = set(trades) if trades is not None else None
     counties = set(counties) if counties is not None else None
@@ -72,6 +73,8 @@ def naive_rank_vacancies(worker: WorkerRecord, vacancies: Iterable[VacancyRecord
         if v.status not in vacancy_statuses:
             continue
         if trade_set is not None and not {c for c, _ in v.required} & trade_set:
+            continue
+        if (with_housing and not v.housing) or (with_training and v.training_mode == "none"):
             continue
         ex = evaluate(worker, v, ctx, policy, cat, today, statuses=statuses, distance=haversine_km_py,
                       with_reasons=False)

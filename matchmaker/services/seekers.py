@@ -224,8 +224,9 @@ def search_by_date(filters: VacancyFilters, page: int, per_page: int = 20):
 
 def search_ranked(actor: User, filters: VacancyFilters, page: int, per_page: int = 10,
                   pool: int = 200) -> ResultPage:
-    """Open vacancies ranked for the seeker's own record, best first, with the filters applied: trade and county
-    by the engine, the rest on the best `pool` it returns. Empty while the account is unlinked."""
+    """Open vacancies ranked for the seeker's own record, best first, with the filters applied: trade, county,
+    housing and training by the engine, the minimum wage on the best `pool` it returns. Empty while the account
+    is unlinked."""
     _seeker(actor)
     trade, county = resolve_trade(filters), _check(filters)
     page = max(1, page)
@@ -236,18 +237,19 @@ def search_ranked(actor: User, filters: VacancyFilters, page: int, per_page: int
         ranking = state.index.rank_vacancies(
             actor.worker_id, k=pool, statuses=BROWSING_STATUSES,
             counties=[county.code[:6]] if county is not None else None,
-            trades=[trade.code] if trade is not None else None)
+            trades=[trade.code] if trade is not None else None, with_housing=filters.housing,
+            with_training=filters.training)
     except UnknownRecord:  # the record was anonymised: nothing left to rank on
         return ResultPage([], page, per_page, 0)
     ids = [int(i) for i in ranking.ids]
     if not ids:
         return ResultPage([], page, per_page, 0)
-    if filters.min_wage is not None or filters.housing or filters.training:
+    if filters.min_wage is not None:  # the one filter the engine cannot apply: wages are not in the index
         query = _filtered(select(Vacancy.id).where(Vacancy.id.in_(ids), Vacancy.status == "open"), filters, trade,
                           county)
         kept = set(db.session.scalars(query))
         ordered = [i for i in ids if i in kept]
-    else:  # the engine has applied every filter there is (and ranks open vacancies only): no query of 200 ids
+    else:  # the engine has applied every filter (and ranks open vacancies only): no query of 200 ids
         ordered = ids
     shown = ordered[(page - 1) * per_page: page * per_page]
     rows = {v.id: v for v in db.session.scalars(_with_rows(select(Vacancy).where(Vacancy.id.in_(shown),

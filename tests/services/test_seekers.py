@@ -201,6 +201,21 @@ def test_the_ranked_list_takes_the_same_filters_and_pages(world, board):
     assert [r.vacancy.id for r in first.items + second.items] == [r.vacancy.id for r in everything.items]
 
 
+def test_housing_and_training_filters_look_past_the_ranked_pool(world, board):
+    """The engine applies them, so a vacancy further down the ranking is still found: with a pool of one, only
+    the best vacancy used to be looked at, and it offers no training."""
+    seeker = world.a.seeker
+    world.a.worker.radius = "anywhere"
+    db.session.commit()
+    from matchmaker.services import matching
+    matching.note_change("worker", world.a.worker.id)
+    everything = seekers.search_ranked(seeker, seekers.VacancyFilters(), 1)
+    assert everything.items[0].vacancy.title != "电工" and len(everything.items) == 3
+    f = seekers.VacancyFilters
+    assert _titles(seekers.search_ranked(seeker, f(housing=True), 1, pool=1)) == ["普工"]
+    assert _titles(seekers.search_ranked(seeker, f(training=True), 1, pool=1)) == ["电工"]
+
+
 def test_the_ranked_list_never_shows_a_vacancy_closed_meanwhile(world, board):
     """Without a wage, housing or training filter the engine's ranking is used as it is; a vacancy closed in the
     database but not yet in this process's index (a change not seen yet) is still left out of the page."""

@@ -63,8 +63,12 @@ def test_filters_equal_naive(cat, path):
         for f in cases:
             _same(index.rank_workers(v.id, k=20, **f).pairs(),
                   naive_rank_workers(v, workers, ctx, DEFAULT_POLICY, cat, TODAY, k=20, **f))
+    vacancy_cases = cases + [dict(with_housing=True), dict(with_training=True),
+                             dict(with_housing=True, with_training=True, counties=["441481"])]
+    assert any(v.housing for v in vacancies) and any(not v.housing for v in vacancies)
+    assert any(v.training_mode == "none" for v in vacancies) and any(v.training_mode != "none" for v in vacancies)
     for w in workers[:30]:
-        for f in cases:
+        for f in vacancy_cases:
             _same(index.rank_vacancies(w.id, k=10, **f).pairs(),
                   naive_rank_vacancies(w, vacancies, ctx, DEFAULT_POLICY, cat, TODAY, k=10, **f))
 
