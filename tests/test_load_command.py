@@ -54,6 +54,9 @@ def test_the_load_command_prints_figures_for_every_route_without_errors():
         # 10 clients pausing 100-300 ms: each sends a few requests a second at most, not as fast as answered
         assert r["rps"] <= r["clients"] / 0.1, name
     assert users["p95_max_ms"] == max(r["p95_ms"] for n, r in users["routes"].items() if n != "static (baseline)")
+    for phase in (result, users):  # what the server served in all, the figure to set against a target rate
+        assert phase["rps_total"] == pytest.approx(sum(r["rps"] for r in phase["routes"].values()), abs=0.11)
+    assert "all routes" in proc.stderr
     # The per-route lines are printed too, for people reading the CI log.
     assert "p95" in proc.stderr and "static (baseline)" in proc.stderr
     # gunicorn was stopped: nothing listens on its port any more.

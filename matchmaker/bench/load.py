@@ -463,8 +463,9 @@ def drive_users(base: str, routes: list[Route], clients: int, duration: float, t
 
 # --- the command --------------------------------------------------------------------------------------------
 
-def _summarise(results: dict, heading: str) -> float:
-    """Ratios to the static baseline, one line per route on stderr; returns the worst p95 of the app's routes."""
+def _summarise(results: dict, heading: str) -> tuple[float, float]:
+    """Ratios to the static baseline, one line per route on stderr; returns the worst p95 of the app's routes and
+    the requests per second of all routes together (what the server served)."""
     base = results["static (baseline)"]
     _log(heading)
     for name, r in results.items():
@@ -473,7 +474,9 @@ def _summarise(results: dict, heading: str) -> float:
         _log(f"{name:30} {r['requests']:7d} req {r['rps']:8.1f}/s  p50 {r['p50_ms']:7.1f} ms  "
              f"p95 {r['p95_ms']:7.1f} ms  max {r['max_ms']:7.1f} ms  errors {r['errors']}  "
              f"p95 ×{r['p95_vs_static']} static")
-    return max(r["p95_ms"] for r in results.values() if r is not base)
+    total = round(sum(r["rps"] for r in results.values()), 1)
+    _log(f"{'all routes':30} {sum(r['requests'] for r in results.values()):7d} req {total:8.1f}/s")
+    return max(r["p95_ms"] for r in results.values() if r is not base), total
 
 
 def run(url: str, n_workers: int, clients: int, duration: float, gunicorn_workers: int = 4,
@@ -514,15 +517,16 @@ def run(url: str, n_workers: int, clients: int, duration: float, gunicorn_worker
         finally:
             server.stop()
             signal.signal(signal.SIGTERM, previous)
+    p95_max, rps_total = _summarise(results, f"{clients} clients, each asking again as soon as it is answered:")
     out = {"bench": "load", "database": "postgresql", "workers": n_workers, "clients": clients,
            "duration_s": duration, "gunicorn_workers": gunicorn_workers, "client_tool": "wrk", "server": server.base,
-           "routes": results,
-           "p95_max_ms": _summarise(results, f"{clients} clients, each asking again as soon as it is answered:"),
+           "routes": results, "p95_max_ms": p95_max, "rps_total": rps_total,
            "errors": sum(r["errors"] for r in results.values()), "notes": notes}
     if users is not None:
-        out["users"] = {"think_ms": think_ms, "clients": clients, "routes": users,
-                        "p95_max_ms": _summarise(users, f"{clients} users, each reading a page for about "
-                                                        f"{think_ms} ms before the next:")}
+        p95_max, rps_total = _summarise(users, f"{clients} users, each reading a page for about {think_ms} ms "
+                                               f"before the next:")
+        out["users"] = {"think_ms": think_ms, "clients": clients, "routes": users, "p95_max_ms": p95_max,
+                        "rps_total": rps_total}
         out["errors"] += sum(r["errors"] for r in users.values())
     out["total_s"] = round(time.perf_counter() - started, 1)
     return out
