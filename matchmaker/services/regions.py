@@ -125,6 +125,12 @@ def search(text: str, level: str | None = None, limit: int = 20) -> list[Region]
     return list(db.session.scalars(query.order_by(Region.level, Region.code).limit(limit)))
 
 
+def village_path(code: str) -> str:
+    """A village by its code, spelt out below the province (梅州市 / 五华县 / 水寨镇 / 大坝村); "" if there is none."""
+    region = db.session.scalar(select(Region).where(Region.code == (code or "").strip(), Region.level == "village"))
+    return " / ".join(r.name for r in path(region)[1:]) if region is not None else ""
+
+
 def path(region: Region) -> list[Region]:
     """From the province down to this region."""
     chain = []

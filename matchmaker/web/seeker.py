@@ -9,7 +9,6 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from matchmaker.extensions import db
-from matchmaker.models import Region
 from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES, REFERRAL_TRANSITIONS
 from matchmaker.services import ledger_links, regions, seekers, workers
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
@@ -96,12 +95,6 @@ class OwnRecordForm(FlaskForm):
         self.education.choices = options((k, str(v)) for k, v in EDUCATION.items())
 
 
-def _chosen_place(code: str) -> str:
-    """The village already chosen, spelt out, so a form shown again does not look as if the choice was lost."""
-    region = db.session.query(Region).filter_by(code=(code or "").strip(), level="village").first()
-    return " / ".join(r.name for r in regions.path(region)[1:]) if region is not None else ""
-
-
 def _unlinked_only():
     if actor().worker_id is not None:
         flash(_("您的账号已与台账记录关联。"), "success")
@@ -124,7 +117,7 @@ def link():
         else:
             flash(_("已提交。村协调员核实您的身份后会为您关联，请留意本页状态。"), "success")
             return redirect(url_for("seeker.home"))
-    return render_template("seeker/link.html", form=form, chosen=_chosen_place(form.village_code.data),
+    return render_template("seeker/link.html", form=form, chosen=regions.village_path(form.village_code.data),
                            pending=ledger_links.pending_of(actor()))
 
 
@@ -153,7 +146,7 @@ def new_record():
         else:
             flash(_("已建立您的求职档案。接下来请分几步补充技能和求职意向。"), "success")
             return redirect(url_for("seeker.profile"))
-    return render_template("seeker/record_form.html", form=form, chosen=_chosen_place(form.village_code.data))
+    return render_template("seeker/record_form.html", form=form, chosen=regions.village_path(form.village_code.data))
 
 
 # --- the profile, in short steps ----------------------------------------------------------------------------------
