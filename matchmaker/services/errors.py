@@ -1,4 +1,7 @@
 """Domain errors carry a message already translated into the user's language."""
+from contextlib import contextmanager
+
+from sqlalchemy.exc import IntegrityError
 
 
 class DomainError(Exception):
@@ -16,3 +19,15 @@ class NotFound(DomainError):
 
 class Forbidden(DomainError):
     pass
+
+
+@contextmanager
+def refused_on_conflict(message: str, field: str | None = None, conflicts=(IntegrityError,)):
+    """Around a flush or commit that the database may refuse (a unique key or a constraint caught a write made
+    meanwhile; a version check): everything is rolled back and the user gets ``message``, not a 500."""
+    from matchmaker.extensions import db
+    try:
+        yield
+    except conflicts:
+        db.session.rollback()
+        raise DomainError(message, field) from None

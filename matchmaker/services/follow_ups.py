@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from matchmaker.extensions import db
 from matchmaker.models import Enterprise, FollowUp, Placement, User, Worker
 from matchmaker.services import audit, matching
-from matchmaker.services.errors import DomainError, Forbidden
+from matchmaker.services.errors import DomainError, Forbidden, refused_on_conflict
 from matchmaker.services.permissions import load_for
 
 MAX_TEXT = 1000
@@ -102,11 +102,8 @@ def record(actor: User, follow_up_id: int, still_employed, wage: int | None = No
         placement.ended_on = today
         if worker.status == "employed":
             worker.status = "available"
-    try:
+    with refused_on_conflict(_("该记录已被他人修改，请刷新后重新编辑"), conflicts=(StaleDataError,)):
         db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise DomainError(_("该记录已被他人修改，请刷新后重新编辑")) from None
     audit.record(actor, "follow_up.record", "follow_up", follow_up.id, placement_id=placement.id,
                  worker_id=worker.id, due_month=follow_up.due_month, still_employed=still_employed)
     if not still_employed:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import case, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from flask_babel import gettext as _
@@ -18,7 +17,7 @@ from matchmaker.matching.errors import UnknownRecord
 from matchmaker.models import JobInvitation, User, Vacancy, Worker
 from matchmaker.orm import utcnow
 from matchmaker.services import audit, matching, notifications, referrals
-from matchmaker.services.errors import DomainError, Forbidden
+from matchmaker.services.errors import DomainError, Forbidden, refused_on_conflict
 from matchmaker.services.permissions import load_for
 
 NOTE_MAX = 500
@@ -45,11 +44,8 @@ def invite(actor: User, vacancy_id: int, worker_id: int, note: str = "") -> JobI
         raise DomainError(_("该人员不在本岗位的候选人中，不能邀请。"))
     invitation = JobInvitation(worker=worker, vacancy=vacancy, note=(note or "").strip(), invited_by_id=actor.id)
     db.session.add(invitation)
-    try:
+    with refused_on_conflict(_("已邀请过该候选人应聘本岗位。")):
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise DomainError(_("已邀请过该候选人应聘本岗位。")) from None
     audit.record(actor, "invitation.create", "job_invitation", invitation.id, vacancy_id=vacancy.id,
                  worker_id=worker.id)
     notifications.invitation_sent(invitation)

@@ -9,14 +9,13 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from matchmaker.extensions import db
 from matchmaker.models import LedgerLinkRequest, Region, User, Village, Worker
 from matchmaker.orm import utcnow
 from matchmaker.services import audit, notifications, workers
-from matchmaker.services.errors import DomainError, Forbidden
+from matchmaker.services.errors import DomainError, Forbidden, refused_on_conflict
 from matchmaker.services.permissions import load_for, require
 
 NAME_MAX = 40
@@ -166,12 +165,9 @@ def confirm(actor: User, request_id: int, worker_id: int) -> LedgerLinkRequest:
                  worker_id=worker.id)
     notifications.notify([seeker.id], "ledger_link_confirmed", notifications.link_to("seeker.profile"),
                          village=link.village.region.name)
-    try:
+    # Another coordinator linked the same record (or this account) a moment ago: user.worker_id is unique.
+    with refused_on_conflict(_("该台账记录已与另一个账号关联，不能重复关联。"), "worker_id"):
         db.session.commit()
-    except IntegrityError:
-        # Another coordinator linked the same record (or this account) a moment ago: user.worker_id is unique.
-        db.session.rollback()
-        raise DomainError(_("该台账记录已与另一个账号关联，不能重复关联。"), "worker_id") from None
     return link
 
 

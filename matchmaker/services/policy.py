@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from matchmaker.extensions import db
 from matchmaker.matching import Policy
@@ -18,7 +17,7 @@ from matchmaker.models import KpiTarget, PolicySetting, Region, User
 from matchmaker.models.policy import KPI_DEFAULTS
 from matchmaker.orm import utcnow
 from matchmaker.services import audit, matching
-from matchmaker.services.errors import DomainError, Forbidden
+from matchmaker.services.errors import DomainError, Forbidden, refused_on_conflict
 
 MAX_NOTE = 500
 YEARS = (2015, 2100)
@@ -141,11 +140,9 @@ def change_policy(actor: User, form: dict, note: str) -> PolicySetting:
     setting = PolicySetting(version=(previous.version if previous else 0) + 1, note=note, created_by_id=actor.id,
                             **values)
     db.session.add(setting)
-    try:
+    # Two bureaus saved at once: the version number is unique, the second must retry
+    with refused_on_conflict(_("设置刚被他人修改，请刷新后重试。")):
         db.session.flush()
-    except IntegrityError:  # two bureaus saved at once: the version number is unique, the second must retry
-        db.session.rollback()
-        raise DomainError(_("设置刚被他人修改，请刷新后重试。")) from None
     audit.record(actor, "policy.change", "policy_setting", setting.id, version=setting.version, changes=changes,
                  note=note)
     matching.note_change("policy")

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from matchmaker.extensions import db
@@ -19,7 +18,7 @@ from matchmaker.models.placements import FOLLOW_UP_MONTHS
 from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES, REFERRAL_TRANSITIONS
 from matchmaker.orm import utcnow
 from matchmaker.services import audit, matching, notifications
-from matchmaker.services.errors import DomainError, Forbidden
+from matchmaker.services.errors import DomainError, Forbidden, refused_on_conflict
 from matchmaker.services.permissions import can, load_for
 
 CONSENT_VERSION = "2026-11"
@@ -74,11 +73,8 @@ def _create(actor: User, vacancy: Vacancy, worker: Worker, channel: str, note: s
 
 
 def _saved(actor: User, referrals: list[Referral], action: str) -> None:
-    try:
+    with refused_on_conflict(_("已推荐或申请过该岗位。")):
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise DomainError(_("已推荐或申请过该岗位。")) from None
     for r in referrals:
         audit.record(actor, action, "referral", r.id, vacancy_id=r.vacancy_id, worker_id=r.worker_id,
                      consent_version=CONSENT_VERSION)

@@ -8,7 +8,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, union_all
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from matchmaker.extensions import db
@@ -16,7 +15,7 @@ from matchmaker.models import (Certificate, Enterprise, OrderClass, OrderClassSt
                                School, Trade, TrainingRecord, User, Vacancy, VacancyTrade, Worker, WorkerSkill)
 from matchmaker.orm import utcnow
 from matchmaker.services import audit, matching, notifications, referrals, regions, workers
-from matchmaker.services.errors import DomainError, Forbidden, NotFound
+from matchmaker.services.errors import DomainError, Forbidden, NotFound, refused_on_conflict
 from matchmaker.services.permissions import load_for, require
 
 MAX_INTAKE = 500
@@ -107,11 +106,9 @@ def propose_link(actor: User, park_id, branch_campus: bool = False, branch_addre
     link.status = "proposed"
     link.branch_campus, link.branch_address, link.year = bool(branch_campus), address, year
     link.proposed_by_id, link.approved_by_id, link.approved_at = actor.id, None, None
-    try:
+    # The same proposal sent twice at once.
+    with refused_on_conflict(_("已与%(park)s对接，或对接申请正在等待人社部门确认。", park=park.name), "park_id"):
         db.session.flush()
-    except IntegrityError:  # the same proposal sent twice at once
-        db.session.rollback()
-        raise DomainError(_("已与%(park)s对接，或对接申请正在等待人社部门确认。", park=park.name), "park_id") from None
     audit.record(actor, "park_link.propose", "park_school_link", link.id, park_id=park.id, year=year,
                  branch_campus=link.branch_campus)
     db.session.commit()
@@ -316,11 +313,8 @@ def _enrol(actor: User, oc: OrderClass, worker_list: list[Worker]) -> None:
         if w.status != "available":
             raise DomainError(_("%(name)s 当前不在求职状态，不能入班。", name=w.name), "worker_ids")
         db.session.add(OrderClassStudent(order_class_id=oc.id, worker_id=w.id, enrolled_on=date.today()))
-    try:
+    with refused_on_conflict(_("所选学员已在本班。"), "worker_ids"):
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise DomainError(_("所选学员已在本班。"), "worker_ids") from None
     for w in worker_list:
         audit.record(actor, "order_class.enrol", "order_class", oc.id, worker_id=w.id)
         matching.note_change("worker", w.id)

@@ -12,7 +12,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from matchmaker.extensions import db
@@ -22,7 +21,7 @@ from matchmaker.models import Referral, Region, Trade, User, Vacancy, VacancyTra
 from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES
 from matchmaker.models.workers import RADII
 from matchmaker.services import audit, ledger_links, matching, regions, workers
-from matchmaker.services.errors import DomainError, Forbidden
+from matchmaker.services.errors import DomainError, Forbidden, refused_on_conflict
 from matchmaker.services.paging import Pager
 from matchmaker.services.permissions import load_for
 
@@ -64,13 +63,10 @@ def create_own_record(actor: User, village_code: str, entry: workers.LedgerEntry
     actor.worker_id = worker.id
     audit.record(actor, "worker.create", "worker", worker.id, village_id=village.id, source="self")
     matching.note_change("worker", worker.id)
-    try:
+    # The same ID number saved a moment ago, or the account linked meanwhile: unique keys caught it.
+    with refused_on_conflict(_("该身份证号已有台账记录，不能重复登记。请向户籍所在村申请关联，由协调员核实身份后为您关联。"),
+                             "id_number"):
         db.session.commit()
-    except IntegrityError:
-        # The same ID number saved a moment ago, or the account linked meanwhile: unique keys caught it.
-        db.session.rollback()
-        raise DomainError(_("该身份证号已有台账记录，不能重复登记。请向户籍所在村申请关联，由协调员核实身份后为您关联。"),
-                          "id_number") from None
     return worker
 
 

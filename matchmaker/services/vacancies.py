@@ -12,7 +12,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from matchmaker.extensions import db
@@ -20,7 +19,7 @@ from matchmaker.models import Park, Region, Trade, User, Vacancy, VacancyTrade
 from matchmaker.models.vacancies import VACANCY_TRAINING
 from matchmaker.orm import utcnow
 from matchmaker.services import audit, matching, notifications, regions
-from matchmaker.services.errors import DomainError
+from matchmaker.services.errors import DomainError, refused_on_conflict
 from matchmaker.services.permissions import load_for, require
 
 #: allowed status changes by the enterprise (filled is set by the hire flow)
@@ -240,12 +239,9 @@ def _trade_list(vacancy: Vacancy) -> list[list]:
 
 
 def _commit() -> None:
-    try:
+    # A hire landed between our read and our write (filled ≤ headcount is a database constraint too).
+    with refused_on_conflict(_("招聘人数不能少于已录用人数，请刷新后重试。"), "headcount"):
         db.session.commit()
-    except IntegrityError:
-        # A hire landed between our read and our write (filled ≤ headcount is a database constraint too).
-        db.session.rollback()
-        raise DomainError(_("招聘人数不能少于已录用人数，请刷新后重试。"), "headcount") from None
 
 
 # --- use cases ---------------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from matchmaker.extensions import db
@@ -14,7 +13,7 @@ from matchmaker.models import Certificate, TrainingRecord, Trade, User, Village,
 from matchmaker.models.workers import RADII
 from matchmaker.services import audit, matching, pii
 from matchmaker.services.accounts import normalise_phone
-from matchmaker.services.errors import DomainError
+from matchmaker.services.errors import DomainError, refused_on_conflict
 from matchmaker.services.identity import check_id_number
 from matchmaker.orm import utcnow
 from matchmaker.services.permissions import can, load_for, require
@@ -88,12 +87,9 @@ def new_worker(actor: User, entry: LedgerEntry, home_region_id: int, source: str
         willing_to_train=entry.willing_to_train, available_from=entry.available_from, source=source,
         school_id=school_id)
     db.session.add(worker)
-    try:
+    # Another clerk saved the same person a moment ago: the unique index caught it.
+    with refused_on_conflict(_("该身份证号已登记。"), "id_number"):
         db.session.flush()
-    except IntegrityError:
-        # Another clerk saved the same person a moment ago: the unique index caught it.
-        db.session.rollback()
-        raise DomainError(_("该身份证号已登记。"), "id_number") from None
     return worker
 
 
