@@ -178,7 +178,7 @@ def _count_failure(user: User, now) -> None:
         audit.record(user, "account.locked", "user", user.id, minutes=LOCKOUT_MINUTES)
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(user: User, current: str, new: str) -> User:
     try:
         _hasher.verify(user.password_hash, current or "")
     except (VerificationError, InvalidHashError):
@@ -189,6 +189,7 @@ def change_password(user: User, current: str, new: str) -> None:
     user.session_version += 1
     audit.record(user, "account.password_changed", "user", user.id)
     db.session.commit()
+    return user
 
 
 def sign_out_everywhere(user: User) -> None:

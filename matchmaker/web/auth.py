@@ -6,8 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from matchmaker.extensions import limiter
 from matchmaker.orm import utcnow
 from matchmaker.services import accounts, two_factor
-from matchmaker.services.errors import DomainError
-from matchmaker.web.forms import AcceptInvitationForm, CodeForm, LoginForm, PasswordForm, SignUpForm, show_error
+from matchmaker.web.forms import AcceptInvitationForm, CodeForm, LoginForm, PasswordForm, SignUpForm, submit
 from matchmaker.web.nav import home_for, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -57,18 +56,19 @@ def second_step():
     return render_template("auth/code.html", form=form), 400 if form.errors else 200
 
 
+def _signed_in(user) -> str:
+    """Sign the user in; their home page is where they go next."""
+    login_user(user)
+    return home_for(user)
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     form = SignUpForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.sign_up_seeker(form.phone.data, form.password.data, form.display_name.data)
-        except DomainError as e:
-            show_error(form, e)
-        else:
-            login_user(user)
-            flash(_("注册成功，欢迎使用！"), "success")
-            return redirect(home_for(user))
+    if done := submit(form, lambda: accounts.sign_up_seeker(form.phone.data, form.password.data,
+                                                            form.display_name.data),
+                      _("注册成功，欢迎使用！"), _signed_in):
+        return done
     return render_template("auth/signup.html", form=form)
 
 
@@ -85,16 +85,11 @@ def logout():
 @login_required
 def password():
     form = PasswordForm()
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
-        try:
-            accounts.change_password(user, form.current.data, form.new.data)
-        except DomainError as e:
-            show_error(form, e)
-        else:
-            login_user(user)  # this session carries the new session version; all others end
-            flash(_("密码已修改，其他设备上的登录已失效。"), "success")
-            return redirect(home_for(user))
+    user = current_user._get_current_object()
+    # Signed in again: this session carries the new session version; all others end.
+    if done := submit(form, lambda: accounts.change_password(user, form.current.data, form.new.data),
+                      _("密码已修改，其他设备上的登录已失效。"), _signed_in):
+        return done
     return render_template("auth/password.html", form=form)
 
 
@@ -102,13 +97,8 @@ def password():
 def accept_invitation(token):
     invitation = accounts.find_invitation(token)
     form = AcceptInvitationForm(display_name=invitation.display_name)
-    if form.validate_on_submit():
-        try:
-            user = accounts.accept_invitation(token, form.login.data, form.password.data, form.display_name.data)
-        except DomainError as e:
-            show_error(form, e)
-        else:
-            login_user(user)
-            flash(_("账号已创建。"), "success")
-            return redirect(home_for(user))
+    if done := submit(form, lambda: accounts.accept_invitation(token, form.login.data, form.password.data,
+                                                               form.display_name.data),
+                      _("账号已创建。"), _signed_in):
+        return done
     return render_template("auth/invite.html", form=form, invitation=invitation)

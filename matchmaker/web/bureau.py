@@ -19,7 +19,7 @@ from matchmaker.services import (accounts, approvals, catalogue, dashboards, org
 from matchmaker.services.errors import DomainError
 from matchmaker.services.permissions import load_for
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import REFUSED, attempt, db_int, options, show_error
+from matchmaker.web.forms import REFUSED, attempt, db_int, options, show_error, submit
 
 bp = Blueprint("bureau", __name__, url_prefix="/bureau")
 
@@ -61,15 +61,14 @@ def home():
 
 
 def _register(form, template, register, **kwargs):
-    if form.validate_on_submit():
-        try:
-            register(actor(), **{k: v.data for k, v in form._fields.items() if k != "csrf_token"})
-        except DomainError as e:
-            show_error(form, e)
-        else:
-            flash(_("登记成功。"), "success")
-            return redirect(url_for("bureau.home"))
+    if done := submit(form, lambda: register(actor(), **_typed(form)), _("登记成功。"), url_for("bureau.home")):
+        return done
     return render_template(template, form=form, **kwargs)
+
+
+def _typed(form) -> dict:
+    """What the user typed, by field name, for a service taking the form's fields as keywords."""
+    return {k: v.data for k, v in form._fields.items() if k != "csrf_token"}
 
 
 @bp.route("/enterprises/new", methods=["GET", "POST"])
@@ -189,15 +188,11 @@ def policy_settings():
     if request.method == "POST":
         if not editable:
             abort(403)
-        if form.validate_on_submit():
-            try:
-                setting = policy.change_policy(user, {f.name: form[f.name].data for f in policy.FIELDS},
-                                               form.note.data)
-            except DomainError as e:
-                show_error(form, e)
-            else:
-                flash(_("已保存为第 %(v)s 版，排序即刻生效。", v=setting.version), "success")
-                return redirect(url_for("bureau.policy_settings"))
+        if done := submit(form, lambda: policy.change_policy(user, {f.name: form[f.name].data for f in policy.FIELDS},
+                                                             form.note.data),
+                          lambda setting: _("已保存为第 %(v)s 版，排序即刻生效。", v=setting.version),
+                          url_for("bureau.policy_settings")):
+            return done
     return render_template("bureau/policy.html", form=form, editable=editable, fields=policy.FIELDS,
                            weights=policy.WEIGHTS, history=policy.history())
 
@@ -222,14 +217,9 @@ def targets():
         return redirect(url_for("bureau.targets"))
     form = _target_form(rows, None if request.method == "POST" else
                         {r.kpi: "" if r.target is None else f"{r.target:g}" for r in rows})
-    if form.validate_on_submit():
-        try:
-            policy.set_targets(user, year, {k: form[k].data for k in KPI_DEFAULTS})
-        except DomainError as e:
-            show_error(form, e)
-        else:
-            flash(_("%(y)s 年度目标已保存。", y=year), "success")
-            return redirect(url_for("bureau.targets", year=year))
+    if done := submit(form, lambda: policy.set_targets(user, year, {k: form[k].data for k in KPI_DEFAULTS}),
+                      _("%(y)s 年度目标已保存。", y=year), url_for("bureau.targets", year=year)):
+        return done
     return render_template("bureau/targets.html", form=form, rows=rows, year=year,
                            years=range(date.today().year - 2, date.today().year + 3))
 
@@ -271,15 +261,10 @@ def _park_form(park_id=None):
         form.county_code.data = park.county.code
         form.longitude.data = "" if park.longitude is None else f"{park.longitude:g}"
         form.latitude.data = "" if park.latitude is None else f"{park.latitude:g}"
-    if form.validate_on_submit():
-        try:
-            saved = catalogue.save_park(user, park_id, **{k: v.data for k, v in form._fields.items()
-                                                          if k != "csrf_token"})
-        except DomainError as e:
-            show_error(form, e)
-        else:
-            flash(_("已保存产业园：%(name)s", name=saved.name), "success")
-            return redirect(url_for("bureau.catalogue_page") + "#parks")
+    if done := submit(form, lambda: catalogue.save_park(user, park_id, **_typed(form)),
+                      lambda saved: _("已保存产业园：%(name)s", name=saved.name),
+                      url_for("bureau.catalogue_page") + "#parks"):
+        return done
     return render_template("bureau/park_form.html", form=form, park=park, province=catalogue.is_province(user))
 
 

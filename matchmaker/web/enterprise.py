@@ -1,5 +1,5 @@
 """Enterprise (企业) pages: the landing page, vacancies (list, new, edit, publish, close, copy), candidates."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -8,9 +8,9 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Hidden
 from wtforms.validators import Optional
 
 from matchmaker.services import dashboards, invitations, rankings, regions, vacancies
-from matchmaker.services.errors import DomainError, Forbidden, NotFound
+from matchmaker.services.errors import DomainError
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import REFUSED, attempt, db_int, options, show_error
+from matchmaker.web.forms import REFUSED, attempt, db_int, options, submit
 from matchmaker.vocabulary import EDUCATION, SKILL_LEVEL, TRAINING_MODE, ZONE
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
@@ -129,21 +129,18 @@ def _form_data(data: vacancies.VacancyInput) -> dict:
 
 
 def _save(form, save, vacancy=None):
-    """Validate, call the service, and answer; NotFound/Forbidden go to the error pages."""
-    if form.validate_on_submit():
-        try:
-            saved = save(form.to_input())
-            if request.form.get("publish") and saved.status == "draft":
-                saved = vacancies.publish(actor(), saved.id)
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as e:
-            show_error(form, e)
-        else:
-            published = request.form.get("publish") and saved.status == "open"
-            flash(_("岗位“%(title)s”已发布，正在招聘。", title=saved.title) if published
-                  else _("岗位“%(title)s”已保存。", title=saved.title), "success")
-            return redirect(url_for("enterprise.vacancy_list"))
+    """Save the vacancy, and publish it when that button was pressed."""
+    publishing = bool(request.form.get("publish"))
+
+    def save_and_publish():
+        saved = save(form.to_input())
+        return vacancies.publish(actor(), saved.id) if publishing and saved.status == "draft" else saved
+
+    if done := submit(form, save_and_publish,
+                      lambda saved: _("岗位“%(title)s”已发布，正在招聘。", title=saved.title)
+                      if publishing and saved.status == "open" else _("岗位“%(title)s”已保存。", title=saved.title),
+                      url_for("enterprise.vacancy_list")):
+        return done
     return render_template("enterprise/vacancy_form.html", form=form, vacancy=vacancy,
                            county_name=vacancies.county_name(form.site_county_code.data))
 

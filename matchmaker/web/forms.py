@@ -1,7 +1,7 @@
 """Forms shared across blueprints, and the one way a service's DomainError reaches a form."""
 from datetime import date
 
-from flask import flash, request
+from flask import flash, redirect, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -73,6 +73,29 @@ def attempt(action, success):
         return REFUSED
     flash(success(result) if callable(success) else success, "success")
     return result
+
+
+def as_input(form: FlaskForm, cls):
+    """The service's input dataclass filled from the form's fields of the same names."""
+    return cls(**{name: form[name].data for name in cls.__dataclass_fields__})
+
+
+def submit(form: FlaskForm, action, success, then):
+    """The POST of a form view: when the form validates, run one service call. A refusal is shown beside its
+    field and None returned, so the view shows the form again with what was typed; otherwise the success (a
+    message, or a function of the result) is flashed and a redirect to ``then`` (a URL, or a function of the
+    result) returned. Missing and forbidden objects still end as 404/403 pages, as in ``attempt``."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = action()
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as e:
+        show_error(form, e)
+        return None
+    flash(success(result) if callable(success) else success, "success")
+    return redirect(then(result) if callable(then) else then)
 
 
 class LoginForm(FlaskForm):

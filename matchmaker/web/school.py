@@ -2,7 +2,7 @@
 records and the demand view. Thin: each route parses a form, calls one service, flashes, redirects or renders."""
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,10 +10,9 @@ from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectFi
 from wtforms.validators import Length, NumberRange, Optional
 
 from matchmaker.services import dashboards, schools, training, workers
-from matchmaker.services.errors import DomainError
 from matchmaker.vocabulary import SKILL_LEVEL, TRAINING_MODE
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import attempt, db_int, options, show_error
+from matchmaker.web.forms import as_input, attempt, db_int, options, submit
 from matchmaker.web.village import WorkerForm
 
 bp = Blueprint("school", __name__, url_prefix="/school")
@@ -43,14 +42,9 @@ class ProfileForm(FlaskForm):
 def profile():
     school = schools.own_school(actor())
     form = ProfileForm(obj=school)
-    if form.validate_on_submit():
-        try:
-            schools.update_profile(actor(), form.specialties.data)
-        except DomainError as e:
-            show_error(form, e)
-        else:
-            flash(_("已保存学校资料。"), "success")
-            return redirect(url_for("school.home"))
+    if done := submit(form, lambda: schools.update_profile(actor(), form.specialties.data), _("已保存学校资料。"),
+                      url_for("school.home")):
+        return done
     return render_template("school/profile.html", form=form, school=school)
 
 
@@ -76,15 +70,11 @@ def links():
     choices = schools.parks(q)
     form.park_id.choices = options([("", _("请选择产业园"))] + [
         (p.id, f"{p.name}（{p.county.name}）" + (_("·重点园区") if p.key_park else "")) for p in choices])
-    if form.validate_on_submit():
-        try:
-            link = schools.propose_link(actor(), form.park_id.data, form.branch_campus.data,
-                                        form.branch_address.data, form.year.data)
-        except DomainError as e:
-            show_error(form, e)
-        else:
-            flash(_("已提交与%(park)s的对接申请，等待人社部门确认。", park=link.park.name), "success")
-            return redirect(url_for("school.links"))
+    if done := submit(form, lambda: schools.propose_link(actor(), form.park_id.data, form.branch_campus.data,
+                                                         form.branch_address.data, form.year.data),
+                      lambda link: _("已提交与%(park)s的对接申请，等待人社部门确认。", park=link.park.name),
+                      url_for("school.links")):
+        return done
     return render_template("school/links.html", form=form, links=schools.links(actor()), q=q, found=len(choices))
 
 
@@ -93,14 +83,10 @@ def links():
 def edit_link(link_id):
     link = schools.link_for(actor(), link_id)
     form = BranchForm(obj=link)
-    if form.validate_on_submit():
-        try:
-            schools.update_branch(actor(), link_id, form.branch_campus.data, form.branch_address.data)
-        except DomainError as e:
-            show_error(form, e)
-        else:
-            flash(_("已保存分校信息。"), "success")
-            return redirect(url_for("school.links"))
+    if done := submit(form, lambda: schools.update_branch(actor(), link_id, form.branch_campus.data,
+                                                          form.branch_address.data),
+                      _("已保存分校信息。"), url_for("school.links")):
+        return done
     return render_template("school/link_form.html", form=form, link=link)
 
 
@@ -142,15 +128,10 @@ def new_class():
     form.vacancy_id.choices = options([("", _("暂不预留"))] + [
         (v.id, _("%(e)s：%(t)s（还缺 %(n)s 人）", e=v.enterprise.name, t=v.title, n=v.headcount - v.filled))
         for v in schools.partner_vacancies(user)])
-    if form.validate_on_submit():
-        data = schools.OrderClassInput(**{k: form[k].data for k in schools.OrderClassInput.__dataclass_fields__})
-        try:
-            oc = schools.create_order_class(user, data)
-        except DomainError as e:
-            show_error(form, e)
-        else:
-            flash(_("已开设订单班：%(name)s。", name=oc.name), "success")
-            return redirect(url_for("school.order_class", class_id=oc.id))
+    if done := submit(form, lambda: schools.create_order_class(user, as_input(form, schools.OrderClassInput)),
+                      lambda oc: _("已开设订单班：%(name)s。", name=oc.name),
+                      lambda oc: url_for("school.order_class", class_id=oc.id)):
+        return done
     return render_template("school/class_form.html", form=form, has_partners=bool(enterprises))
 
 
@@ -187,17 +168,12 @@ def new_student():
     class_id = request.args.get("class_id", type=db_int)
     oc = schools.order_class(actor(), class_id, "edit") if class_id else None
     form = StudentForm()
-    if form.validate_on_submit():
-        entry = workers.LedgerEntry(
-            **{f: form[f].data for f in workers.LedgerEntry.__dataclass_fields__})
-        try:
-            worker = schools.add_student(actor(), entry, form.village_code.data, class_id)
-        except DomainError as e:
-            show_error(form, e)
-        else:
-            flash(_("已登记学员 %(name)s。", name=worker.name) if oc is None else
-                  _("已登记学员 %(name)s 并招收入班。", name=worker.name), "success")
-            return redirect(url_for("school.order_class", class_id=class_id) if oc else url_for("school.students"))
+    if done := submit(form, lambda: schools.add_student(actor(), as_input(form, workers.LedgerEntry),
+                                                        form.village_code.data, class_id),
+                      lambda worker: _("已登记学员 %(name)s。", name=worker.name) if oc is None else
+                      _("已登记学员 %(name)s 并招收入班。", name=worker.name),
+                      url_for("school.order_class", class_id=class_id) if oc else url_for("school.students")):
+        return done
     return render_template("school/student_form.html", form=form, oc=oc)
 
 
@@ -218,17 +194,14 @@ def graduate(class_id):
     # What the user chose stays on the page when the graduation is refused.
     chosen = {r.id: request.form.get(f"outcome-{r.id}", "") for r in rows}
     reasons = {r.id: request.form.get(f"reason-{r.id}", "") for r in rows}
-    if form.validate_on_submit():
-        outcomes = {r.id: schools.Outcome({"1": True, "0": False}.get(chosen[r.id]), reasons[r.id]) for r in rows}
-        try:
-            result = schools.graduate(user, class_id, outcomes, form.start_date.data, form.monthly_wage.data)
-        except DomainError as e:
-            show_error(form, e)
-        else:
-            flash(_("订单班已结业：%(g)s 人入职，%(n)s 人未结业。", g=len(result.placements), n=result.not_graduated),
-                  "success")
-            return redirect(url_for("school.order_class", class_id=class_id))
-    elif request.method == "GET":
+    outcomes = {r.id: schools.Outcome({"1": True, "0": False}.get(chosen[r.id]), reasons[r.id]) for r in rows}
+    if done := submit(form, lambda: schools.graduate(user, class_id, outcomes, form.start_date.data,
+                                                     form.monthly_wage.data),
+                      lambda result: _("订单班已结业：%(g)s 人入职，%(n)s 人未结业。", g=len(result.placements),
+                                       n=result.not_graduated),
+                      url_for("school.order_class", class_id=class_id)):
+        return done
+    if request.method == "GET":
         form.start_date.data = oc.ends_on if oc.ends_on and oc.ends_on >= date.today() else date.today()
     return render_template("school/graduate.html", oc=oc, rows=rows, form=form, chosen=chosen, reasons=reasons)
 
@@ -262,17 +235,15 @@ def new_training():
     form.cert_level.choices = options([("", _("未鉴定 / 不发证"))] + [(k, str(v)) for k, v in SKILL_LEVEL.items()])
     if request.method == "GET" and request.args.get("worker_id", type=db_int):
         form.worker_id.data = request.args.get("worker_id", type=db_int)
-    if form.validate_on_submit():
-        data = training.TrainingInput(**{k: form[k].data for k in training.TrainingInput.__dataclass_fields__})
-        try:
-            worker = training.trainee(user, form.worker_id.data, form.id_number.data)
-            training.record(user, worker, data)
-        except DomainError as e:
-            show_error(form, e)
-        else:
-            flash(_("已为 %(name)s 登记培训记录。", name=worker.name) +
-                  (_("并登记了鉴定证书。") if data.cert_level else ""), "success")
-            return redirect(url_for("school.new_training"))
+
+    def record():
+        worker = training.trainee(user, form.worker_id.data, form.id_number.data)
+        training.record(user, worker, as_input(form, training.TrainingInput))
+        return worker
+
+    if done := submit(form, record, lambda worker: _("已为 %(name)s 登记培训记录。", name=worker.name) +
+                      (_("并登记了鉴定证书。") if form.cert_level.data else ""), url_for("school.new_training")):
+        return done
     return render_template("school/training_form.html", form=form, records=training.recorded_by(user, 20),
                            min_attendance=training.MIN_ATTENDANCE_FOR_APPRAISAL)
 

@@ -8,13 +8,12 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from matchmaker.extensions import db
 from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES, REFERRAL_TRANSITIONS
 from matchmaker.services import ledger_links, regions, seekers, workers
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.vocabulary import EDUCATION, RADIUS, SKILL_LEVEL
 from matchmaker.web.access import actor, role_required
-from matchmaker.web.forms import attempt, db_int, options, posted_date, posted_int, show_error
+from matchmaker.web.forms import attempt, db_int, options, posted_date, posted_int, submit
 
 bp = Blueprint("seeker", __name__, url_prefix="/seeker")
 
@@ -46,7 +45,6 @@ def _list(template: str, search):
         page = search(filters)
     except DomainError as e:
         error = e
-        db.session.rollback()
         page = search(seekers.VacancyFilters())
     return render_template(template, user=actor(), page=page, filters=filters, error=error,
                            args=_filter_args(filters), counties=seekers.counties_with_vacancies(),
@@ -108,15 +106,10 @@ def link():
     if (done := _unlinked_only()) is not None:
         return done
     form = LinkForm()
-    if form.validate_on_submit():
-        try:
-            ledger_links.request_link(actor(), form.village_code.data, form.name.data, form.message.data)
-        except DomainError as e:
-            db.session.rollback()
-            show_error(form, e)
-        else:
-            flash(_("已提交。村协调员核实您的身份后会为您关联，请留意本页状态。"), "success")
-            return redirect(url_for("seeker.home"))
+    if done := submit(form, lambda: ledger_links.request_link(actor(), form.village_code.data, form.name.data,
+                                                              form.message.data),
+                      _("已提交。村协调员核实您的身份后会为您关联，请留意本页状态。"), url_for("seeker.home")):
+        return done
     return render_template("seeker/link.html", form=form, chosen=regions.village_path(form.village_code.data),
                            pending=ledger_links.pending_of(actor()))
 
@@ -134,18 +127,11 @@ def new_record():
     if (done := _unlinked_only()) is not None:
         return done
     form = OwnRecordForm()
-    if form.validate_on_submit():
-        entry = workers.LedgerEntry(name=form.name.data, id_number=form.id_number.data,
-                                    phone=actor().login if actor().login.isdigit() else "",
-                                    education=form.education.data)
-        try:
-            seekers.create_own_record(actor(), form.village_code.data, entry)
-        except DomainError as e:
-            db.session.rollback()
-            show_error(form, e)
-        else:
-            flash(_("已建立您的求职档案。接下来请分几步补充技能和求职意向。"), "success")
-            return redirect(url_for("seeker.profile"))
+    entry = workers.LedgerEntry(name=form.name.data, id_number=form.id_number.data,
+                                phone=actor().login if actor().login.isdigit() else "", education=form.education.data)
+    if done := submit(form, lambda: seekers.create_own_record(actor(), form.village_code.data, entry),
+                      _("已建立您的求职档案。接下来请分几步补充技能和求职意向。"), url_for("seeker.profile")):
+        return done
     return render_template("seeker/record_form.html", form=form, chosen=regions.village_path(form.village_code.data))
 
 
@@ -230,7 +216,6 @@ def profile_step(step):
             raise
         except DomainError as e:
             error = e
-            db.session.rollback()  # nothing half-done stays; the form shows what was typed
             record = seekers.own_record(actor())
         else:
             flash(message, "success")

@@ -9,12 +9,11 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from matchmaker.extensions import db
 from matchmaker.services import ledger_export, ledger_import, village_stats, workers
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.web.access import actor, role_required
 from matchmaker.web.downloads import attachment
-from matchmaker.web.forms import REFUSED, attempt, db_int, options, posted_date, posted_int, show_error
+from matchmaker.web.forms import REFUSED, as_input, attempt, db_int, options, posted_date, posted_int, submit
 from matchmaker.vocabulary import EDUCATION, RADIUS
 
 bp = Blueprint("village", __name__, url_prefix="/village")
@@ -59,17 +58,10 @@ def stats():
 @bp.route("/workers/new", methods=["GET", "POST"])
 @role_required("coordinator")
 def new_worker():
-    form = WorkerForm()
-    if form.validate_on_submit():
-        user = actor()
-        entry = workers.LedgerEntry(**{f: form[f].data for f in workers.LedgerEntry.__dataclass_fields__})
-        try:
-            worker = workers.add_to_ledger(user, user.village, entry)
-        except DomainError as e:
-            show_error(form, e)
-        else:
-            flash(_("已将 %(name)s 登记到台账。", name=worker.name), "success")
-            return redirect(url_for("village.home"))
+    form, user = WorkerForm(), actor()
+    if done := submit(form, lambda: workers.add_to_ledger(user, user.village, as_input(form, workers.LedgerEntry)),
+                      lambda worker: _("已将 %(name)s 登记到台账。", name=worker.name), url_for("village.home")):
+        return done
     return render_template("village/worker_form.html", form=form)
 
 
@@ -201,7 +193,6 @@ def worker(worker_id):
             raise
         except DomainError as e:
             error = e
-            db.session.rollback()  # nothing half-done stays in the session; the form shows what was typed
             record = workers.worker_for_edit(user, worker_id)
         else:
             flash(message, "success")

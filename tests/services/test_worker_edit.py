@@ -153,3 +153,32 @@ def test_ten_parallel_edits_from_one_version_exactly_one_lands(app, world):
     assert results.count("saved") == 1, results
     assert all(m == workers.stale_message() for m in results if m != "saved")
     assert db.session.get(Worker, worker_id).version == version + 1
+
+
+REFUSED_EDITS = {
+    "bad phone": lambda c, w: workers.update_profile(c, w.id, w.version, workers.Profile(phone="12345")),
+    "bad wage": lambda c, w: workers.update_profile(c, w.id, w.version, workers.Profile(min_wage=-5)),
+    "stale version": lambda c, w: workers.update_profile(c, w.id, w.version - 1, workers.Profile(education=2)),
+    "already available": lambda c, w: workers.set_seeking(c, w.id, w.version, True),
+    "unknown trade": lambda c, w: workers.add_skill(c, w.id, w.version, "宇宙飞船驾驶", 2),
+    "bad level": lambda c, w: workers.add_skill(c, w.id, w.version, "焊工", 9),
+    "certificate bad level": lambda c, w: workers.add_certificate(c, w.id, w.version, "焊工", 0, "X-1"),
+    "training without course": lambda c, w: workers.add_training(c, w.id, w.version, "", "焊工", 10),
+    "missing skill": lambda c, w: workers.remove_skill(c, w.id, w.version, 10**9),
+}
+
+
+@pytest.mark.parametrize("edit", REFUSED_EDITS.values(), ids=REFUSED_EDITS.keys())
+def test_a_refused_edit_leaves_nothing_half_done(world, edit):
+    """The page shown again after a refusal reads the record from this same session, and the views do not roll
+    it back: the service must refuse before it changes anything."""
+    w = _w(world)
+    workers.update_profile(world.a.coordinator, w.id, w.version, workers.Profile(education=3, radius="county"))
+    w = _w(world)
+    before = (w.version, w.education, w.phone_masked, w.status, len(w.skills), len(w.certificates), len(w.trainings))
+    with pytest.raises(DomainError):
+        edit(world.a.coordinator, w)
+    assert not (db.session.new or db.session.dirty or db.session.deleted)
+    w = _w(world)
+    assert (w.version, w.education, w.phone_masked, w.status, len(w.skills), len(w.certificates),
+            len(w.trainings)) == before
