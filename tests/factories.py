@@ -81,8 +81,7 @@ def make_user(role, login=None, **membership) -> User:
 
 def make_worker(village: Village, name="张三", birth=date(1990, 5, 17), sex="M", status="available", **fields) -> Worker:
     number = id_number(birth=birth, sex=sex)
-    w = Worker(name=name, id_number_enc=pii.encrypt(number), id_number_index=pii.blind_index(number),
-               id_number_masked=pii.mask_id_number(number), birth_date=birth, sex=sex, home_region=village.region,
+    w = Worker(name=name, **pii.id_number_columns(number), birth_date=birth, sex=sex, home_region=village.region,
                status=status, **fields)
     db.session.add(w)
     db.session.flush()

@@ -734,10 +734,8 @@ def commit(actor: User, village: Village, rows: list[Row]) -> int:
 def _worker_values(w: NewWorker, village: Village, now: datetime) -> dict:
     e = w.entry
     return {
-        "name": e.name, "id_number_enc": pii.encrypt(w.id_number), "id_number_index": w.index,
-        "id_number_masked": pii.mask_id_number(w.id_number), "birth_date": w.birth, "sex": w.sex,
-        "phone_enc": pii.encrypt(w.phone) if w.phone else None,
-        "phone_masked": pii.mask_phone(w.phone) if w.phone else "", "home_region_id": village.region_id,
+        "name": e.name, **pii.id_number_columns(w.id_number, w.index), "birth_date": w.birth, "sex": w.sex,
+        **pii.phone_columns(w.phone), "home_region_id": village.region_id,
         "education": e.education, "poor_household": e.poor_household, "no_employed_member": e.no_employed_member,
         "status": "available", "source": "ledger", "school_id": None, "radius": e.radius, "min_wage": e.min_wage,
         "willing_to_train": e.willing_to_train, "available_from": e.available_from, "version": 1,

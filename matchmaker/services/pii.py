@@ -42,3 +42,15 @@ def mask_phone(phone: str) -> str:
     if len(phone) < 7:
         return "*" * len(phone)
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def id_number_columns(id_number: str, index: str | None = None) -> dict:
+    """How a worker's ID number is stored: encrypted, blind-indexed (``index`` when the caller already has
+    it) and masked for display; never in clear."""
+    return {"id_number_enc": encrypt(id_number), "id_number_index": index or blind_index(id_number),
+            "id_number_masked": mask_id_number(id_number)}
+
+
+def phone_columns(phone: str) -> dict:
+    """How a worker's phone is stored: encrypted and masked; no phone is NULL and an empty mask."""
+    return {"phone_enc": encrypt(phone) if phone else None, "phone_masked": mask_phone(phone) if phone else ""}

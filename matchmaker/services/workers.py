@@ -79,9 +79,8 @@ def new_worker(actor: User, entry: LedgerEntry, home_region_id: int, source: str
     if existing is not None:
         raise _duplicate_error(actor, existing)
     worker = Worker(
-        name=entry.name.strip(), id_number_enc=pii.encrypt(id_number), id_number_index=pii.blind_index(id_number),
-        id_number_masked=pii.mask_id_number(id_number), birth_date=birth, sex=sex,
-        phone_enc=pii.encrypt(phone) if phone else None, phone_masked=pii.mask_phone(phone) if phone else "",
+        name=entry.name.strip(), **pii.id_number_columns(id_number), birth_date=birth, sex=sex,
+        **pii.phone_columns(phone),
         home_region_id=home_region_id, education=entry.education, poor_household=entry.poor_household,
         no_employed_member=entry.no_employed_member, radius=entry.radius, min_wage=entry.min_wage,
         willing_to_train=entry.willing_to_train, available_from=entry.available_from, source=source,
@@ -181,7 +180,8 @@ def update_profile(actor: User, worker_id: int, version, profile: Profile) -> Wo
         raise DomainError(_("期望最低月薪应在 0 到 100000 元之间。"), "min_wage")
     if (profile.phone or "").strip():
         phone = normalise_phone(profile.phone)
-        worker.phone_enc, worker.phone_masked = pii.encrypt(phone), pii.mask_phone(phone)
+        for column, value in pii.phone_columns(phone).items():
+            setattr(worker, column, value)
     for f in ("education", "radius", "min_wage", "willing_to_train", "available_from", "poor_household",
               "no_employed_member"):
         setattr(worker, f, getattr(profile, f))
