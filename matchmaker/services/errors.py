@@ -22,12 +22,13 @@ class Forbidden(DomainError):
 
 
 @contextmanager
-def refused_on_conflict(message: str, field: str | None = None, conflicts=(IntegrityError,)):
+def refused_on_conflict(message: str, field: str | None = None, conflicts=(IntegrityError,), error=DomainError):
     """Around a flush or commit that the database may refuse (a unique key or a constraint caught a write made
-    meanwhile; a version check): everything is rolled back and the user gets ``message``, not a 500."""
+    meanwhile; a version check): everything is rolled back and the user gets ``message``, as ``error`` (a
+    DomainError, or a kind of it the API answers differently), not a 500."""
     from matchmaker.extensions import db
     try:
         yield
     except conflicts:
         db.session.rollback()
-        raise DomainError(message, field) from None
+        raise error(message, field) from None

@@ -34,7 +34,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from matchmaker import vocabulary
@@ -42,7 +41,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Certificate, Trade, TrainingRecord, User, Village, WantedTrade, Worker, WorkerSkill
 from matchmaker.orm import utcnow
 from matchmaker.services import audit, matching, pii
-from matchmaker.services.errors import DomainError, NotFound
+from matchmaker.services.errors import DomainError, NotFound, refused_on_conflict
 from matchmaker.services.permissions import load_for, require
 from matchmaker.services.workers import LedgerEntry, _duplicate_error, validate_entry
 
@@ -697,30 +696,9 @@ def commit(actor: User, village: Village, rows: list[Row]) -> int:
         raise ImportRejected(preview)
     if not preview.new:
         raise DomainError(_("文件中没有可导入的行。"))
-    now = utcnow()
-    worker_ids: list[int] = []
-    try:
-        for start in range(0, len(preview.new), BATCH):
-            batch = preview.new[start:start + BATCH]
-            ids = db.session.execute(
-                insert(Worker.__table__).returning(Worker.__table__.c.id, sort_by_parameter_order=True),
-                [_worker_values(w, village, now) for w in batch]).scalars().all()
-            skills = [{"worker_id": wid, "trade_id": tid, "level": level, "typed_name": typed}
-                      for wid, w in zip(ids, batch) for tid, (level, typed) in w.skills.items()]
-            wanted = [{"worker_id": wid, "trade_id": tid} for wid, w in zip(ids, batch) for tid in w.wanted]
-            certificates = [{"worker_id": wid, "trade_id": tid, "level": level, "number": "", "issuer": ""}
-                            for wid, w in zip(ids, batch) for tid, level in w.certificates.items()]
-            trainings = [{"worker_id": wid, "course": course, "provider": "", "hours": 0, "completed": True,
-                          "certified": False} for wid, w in zip(ids, batch) for course in w.trainings]
-            for table, values in ((WorkerSkill, skills), (WantedTrade, wanted), (Certificate, certificates),
-                                  (TrainingRecord, trainings)):
-                if values:
-                    db.session.execute(insert(table.__table__), values)
-            worker_ids.extend(ids)
-    except IntegrityError:
-        # Someone registered one of these people between the check and now: the unique index caught it.
-        db.session.rollback()
-        raise DomainError(_("导入期间台账有了变化（有人同时登记了文件中的人员），未导入任何数据。请重新检查后再确认。")) from None
+    # Someone registered one of these people between the check and now: the unique index catches it.
+    with refused_on_conflict(_("导入期间台账有了变化（有人同时登记了文件中的人员），未导入任何数据。请重新检查后再确认。")):
+        worker_ids = _insert(preview.new, village)
     audit.record(actor, "ledger.import", "village", village.id, rows=len(worker_ids))
     if len(worker_ids) > SMALL_IMPORT:
         matching.note_change("rebuild")
@@ -729,6 +707,30 @@ def commit(actor: User, village: Village, rows: list[Row]) -> int:
             matching.note_change("worker", wid)
     db.session.commit()
     return len(worker_ids)
+
+
+def _insert(people: list[NewWorker], village: Village) -> list[int]:
+    """Insert the workers with their skills, wanted trades, certificates and courses, in batches; their ids."""
+    now = utcnow()
+    worker_ids: list[int] = []
+    for start in range(0, len(people), BATCH):
+        batch = people[start:start + BATCH]
+        ids = db.session.execute(
+            insert(Worker.__table__).returning(Worker.__table__.c.id, sort_by_parameter_order=True),
+            [_worker_values(w, village, now) for w in batch]).scalars().all()
+        skills = [{"worker_id": wid, "trade_id": tid, "level": level, "typed_name": typed}
+                  for wid, w in zip(ids, batch) for tid, (level, typed) in w.skills.items()]
+        wanted = [{"worker_id": wid, "trade_id": tid} for wid, w in zip(ids, batch) for tid in w.wanted]
+        certificates = [{"worker_id": wid, "trade_id": tid, "level": level, "number": "", "issuer": ""}
+                        for wid, w in zip(ids, batch) for tid, level in w.certificates.items()]
+        trainings = [{"worker_id": wid, "course": course, "provider": "", "hours": 0, "completed": True,
+                      "certified": False} for wid, w in zip(ids, batch) for course in w.trainings]
+        for table, values in ((WorkerSkill, skills), (WantedTrade, wanted), (Certificate, certificates),
+                              (TrainingRecord, trainings)):
+            if values:
+                db.session.execute(insert(table.__table__), values)
+        worker_ids.extend(ids)
+    return worker_ids
 
 
 def _worker_values(w: NewWorker, village: Village, now: datetime) -> dict:

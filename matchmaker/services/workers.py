@@ -158,11 +158,8 @@ def _editable(actor: User, worker_id: int, version) -> Worker:
 
 def _save(actor: User, worker: Worker, action: str, **detail) -> Worker:
     worker.updated_at = utcnow()  # always UPDATE the worker row, so its version moves on and is checked
-    try:
+    with refused_on_conflict(stale_message(), conflicts=(StaleDataError,), error=StaleEdit):
         db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise StaleEdit(stale_message()) from None
     audit.record(actor, action, "worker", worker.id, **detail)
     matching.note_change("worker", worker.id)
     db.session.commit()

@@ -360,3 +360,24 @@ def test_english_choice_labels_with_spaces_are_understood(app):
         vocab = _Vocabulary()
     assert vocab.radius[_choice_key("Within the city")] == "city"
     assert vocab.radius[_choice_key("本市")] == "city"
+
+
+def test_a_person_registered_between_the_check_and_the_insert_refuses_the_whole_import(world, trades, monkeypatch):
+    """The unique index is the last word: the file is re-checked at commit, but another clerk may save one of
+    its people in the moment after. Nothing of the file is written and the coordinator is told why."""
+    rows = parse(csv_bytes([person(21, "甲"), person(22, "乙")]), "a.csv")
+    checked = ledger_import.validate
+
+    def check_then_someone_registers(actor, village, rows):
+        preview = checked(actor, village, rows)
+        other = make_worker(world.b.village, name="乙")
+        other.id_number_index = pii.blind_index(pid(22))
+        db.session.commit()
+        return preview
+
+    monkeypatch.setattr(ledger_import, "validate", check_then_someone_registers)
+    before = _workers()
+    with pytest.raises(DomainError, match="导入期间台账有了变化"):
+        commit(world.a.coordinator, world.a.village, rows)
+    assert _workers() == before + 1  # the other clerk's; none of the file's
+    assert db.session.scalar(select(func.count(Worker.id)).where(Worker.name == "甲")) == 0
