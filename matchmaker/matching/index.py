@@ -667,6 +667,13 @@ class MatchIndex:
     def _live_vacancy_slots(self) -> np.ndarray:
         return np.flatnonzero(self.V.status[: self.V.n] >= 0)
 
+    def vacancy_counties(self, statuses: Sequence[str] = ("open",)) -> list[str]:
+        """The 6-digit codes of the counties where a vacancy in one of ``statuses`` is sited, sorted."""
+        allowed = [VACANCY_STATUSES.index(s) for s in statuses if s in VACANCY_STATUSES]
+        slots = np.flatnonzero(np.isin(self.V.status[: self.V.n], allowed))
+        county = self._vplaces.arrays(self.ctx)[3]
+        return [f"{c:06d}" for c in np.unique(county[self.V.site[slots]]) if c >= 0]
+
     @property
     def n_workers(self) -> int:
         return int(len(self._live_worker_slots()))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, String, Text,
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,6 +27,9 @@ class Vacancy(db.Model):
         CheckConstraint("wage_min >= 0 AND wage_max >= wage_min", name="wage"),
         CheckConstraint("age_min >= 16 AND age_max >= age_min AND age_max <= 70", name="age"),
         CheckConstraint("min_education BETWEEN 0 AND 5", name="min_education"),
+        # The seekers' list, open vacancies newest first, walks this index and stops after a page; it also
+        # serves every lookup by status alone.
+        Index("ix_vacancy_status_published_at", "status", "published_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,7 +49,7 @@ class Vacancy(db.Model):
     training_mode: Mapped[str] = mapped_column(String(16), default="none")
     housing: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(8), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(8), default="draft")
     deadline: Mapped[date | None] = mapped_column(Date)
     reserved_for_paired: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -98,12 +98,12 @@ def home_place(region_id: int) -> HomePlace:
     return HomePlace(region.code, region.name, county.name if county is not None else None)
 
 
-def county_options(region_ids: set[int] | None = None) -> list[tuple[str, str]]:
-    """(code, label) of the counties (those in ``region_ids``, when given), by code, for a filter."""
-    names, counties = _cached()
-    if region_ids is not None and not region_ids <= names.keys():  # seeded after this process read them
-        names, counties = _cached(reload=True)
-    return [(code, label) for rid, code, label in counties if region_ids is None or rid in region_ids]
+def county_options(codes: set[str] | None = None) -> list[tuple[str, str]]:
+    """(code, label) of the counties (those of ``codes``, when given), by code, for a filter."""
+    counties = _cached()[1]
+    if codes is not None and not codes <= {code for _rid, code, _label in counties}:  # seeded after this
+        counties = _cached(reload=True)[1]                                           # process read them
+    return [(code, label) for _rid, code, label in counties if codes is None or code in codes]
 
 
 def children(code: str | None, level: str | None) -> list[Region]:

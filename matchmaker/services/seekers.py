@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from matchmaker.extensions import db
 from matchmaker.matching import Explanation
-from matchmaker.matching.errors import UnknownRecord
+from matchmaker.matching.errors import MatchingInputError, UnknownRecord
 from matchmaker.models import Referral, Region, Trade, User, Vacancy, VacancyTrade, Worker
 from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES
 from matchmaker.models.workers import RADII
@@ -256,9 +256,13 @@ def search_ranked(actor: User, filters: VacancyFilters, page: int, per_page: int
 
 
 def counties_with_vacancies() -> list[tuple[str, str]]:
-    """(code, "city county") of every county with an open vacancy, for the county filter."""
-    return regions.county_options(set(db.session.scalars(
-        select(Vacancy.site_county_id).where(Vacancy.status == "open").distinct())))
+    """(code, "city county") of every county with an open vacancy, for the county filter; the matching index
+    holds every open vacancy with its county, so no query scans the vacancies for them."""
+    try:
+        index = matching.current().index
+    except MatchingInputError:  # no index before `flask seed` loads the trades; no counties to offer either
+        return []
+    return regions.county_options(set(index.vacancy_counties(("open",))))
 
 
 @dataclass

@@ -261,3 +261,12 @@ def test_the_vacancy_page_has_the_score_and_the_seekers_own_application(world, b
     with pytest.raises(NotFound):  # drafts are not published
         seekers.vacancy_for(seeker, board["draft"].id)
     assert db.session.scalar(select(func.count(Referral.id))) == 1
+
+
+def test_the_county_filter_offers_the_counties_with_an_open_vacancy(world, board):
+    """Read from the matching index (no scan of the vacancies); a vacancy closed leaves it at once."""
+    from matchmaker.services import vacancies
+    assert [code for code, _label in seekers.counties_with_vacancies()] == sorted(
+        [world.a.county.code, world.b.county.code])
+    vacancies.close(world.b.employer, board["electric"].id)
+    assert [code for code, _label in seekers.counties_with_vacancies()] == [world.a.county.code]

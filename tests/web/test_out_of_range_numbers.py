@@ -19,12 +19,12 @@ def test_an_id_in_the_url_too_large_for_the_database_is_not_found(world, login, 
 
 @pytest.mark.parametrize("number", [HUGE, VERY_HUGE])
 def test_a_page_number_too_large_reads_as_the_first_page(world, login, number):
-    assert login(world.a.seeker).get(f"/seeker/?page={number}").status_code == 200
-    assert login(world.a.coordinator).get(f"/village/?page={number}").status_code == 200
     vacancy = Vacancy(enterprise=world.a.enterprise, title="普工", site_county=world.a.county, headcount=2,
                       wage_min=4000, wage_max=5000, status="open", age_max=55)
     db.session.add(vacancy)
     db.session.commit()
+    assert login(world.a.seeker).get(f"/seeker/?page={number}").status_code == 200
+    assert login(world.a.coordinator).get(f"/village/?page={number}").status_code == 200
     page = login(world.a.employer).get(f"/enterprise/vacancies/{vacancy.id}/candidates?page={number}")
     assert page.status_code == 200  # read as the first page
     assert login(world.a.coordinator).get(f"/notifications/?page={number}").status_code == 200

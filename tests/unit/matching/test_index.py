@@ -148,6 +148,19 @@ def test_status_change_and_context_change_are_visible(cat, path):
     assert len(index.rank_workers(5)) == 0
 
 
+def test_vacancy_counties_follow_status_changes_and_removals(cat):
+    index = MatchIndex.build(cat, [], [make_vacancy(1, county_code="441481"), make_vacancy(2, county_code="441424"),
+                                       make_vacancy(3, county_code="441424"),
+                                       make_vacancy(4, county_code="440104", status="draft")], today=TODAY)
+    assert index.vacancy_counties() == ["441424", "441481"]
+    assert index.vacancy_counties(("draft",)) == ["440104"]
+    index.set_vacancy_status(2, "closed")
+    assert index.vacancy_counties() == ["441424", "441481"]  # 3 is still open there
+    index.remove_vacancy(3)
+    index.upsert_vacancy(make_vacancy(1, county_code="440104"))  # moved
+    assert index.vacancy_counties() == ["440104"]
+
+
 def test_ranking_a_draft_record_and_an_outside_worker(cat):
     index = MatchIndex.build(cat, [make_worker(1, skills=[(WELDER, 2)])], [make_vacancy(5)], today=TODAY)
     draft = make_vacancy(77, required=[(WELDER, 1)])
