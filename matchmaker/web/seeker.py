@@ -37,7 +37,7 @@ def _filter_args(filters: seekers.VacancyFilters) -> dict:
     return {k: v for k, v in args.items() if v not in (None, "")}
 
 
-def _list(template: str, search):
+def _list(template: str, search, **page_args):
     """Run a vacancy search; a filter it cannot use (an unknown trade) is shown beside the filters, with the
     list unfiltered by it rather than empty."""
     filters, error = _filters(), None
@@ -48,14 +48,15 @@ def _list(template: str, search):
         page = search(seekers.VacancyFilters())
     return render_template(template, user=actor(), page=page, filters=filters, error=error,
                            args=_filter_args(filters), counties=seekers.counties_with_vacancies(),
-                           link=ledger_links.latest_of(actor()) if actor().worker_id is None else None)
+                           link=ledger_links.latest_of(actor()) if actor().worker_id is None else None, **page_args)
 
 
 @bp.route("/")
 @role_required("seeker")
 def home():
     return _list("seeker/home.html",
-                 lambda f: seekers.search_by_date(f, request.args.get("page", 1, type=db_int)))
+                 lambda f: seekers.search_by_date(f, request.args.get("page", 1, type=db_int)),
+                 home=seekers.home_place(actor()))
 
 
 @bp.route("/recommended")

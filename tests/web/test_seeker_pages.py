@@ -69,7 +69,7 @@ def test_unlinked_seeker_asks_the_village_and_the_coordinator_confirms(world, lo
     assert r.status_code == 302
     assert db.session.get(User, newcomer.id).worker_id == fresh.id
     assert db.session.get(LedgerLinkRequest, link.id).status == "confirmed"
-    assert "您的档案已与台账关联" in _text(seeker.get("/seeker/"))
+    assert f"您的档案已与台账关联：{world.a.village.region.name}。" in _text(seeker.get("/seeker/"))
 
 
 def test_another_villages_coordinator_gets_not_found(world, login, newcomer):
