@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from matchmaker.extensions import db
 from matchmaker.models import User
@@ -88,7 +89,8 @@ def authenticate(secret: str | None) -> User | None:
     """The active user a live token belongs to, or None (unknown, revoked, expired, or the account disabled)."""
     if not secret or len(secret) > SECRET_MAX or not secret.startswith(SECRET_PREFIX):
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(secret)))
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(secret))
+                              .options(joinedload(ApiToken.user)))  # one round trip for both
     now = utcnow()
     if token is None or not is_live(token, now):
         return None

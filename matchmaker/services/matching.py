@@ -36,6 +36,7 @@ class _State:
     index: MatchIndex
     catalogue: TradeCatalogue
     seen: int  # the last MatchingChange.id applied
+    open_counties: tuple[int, list[str]] | None = None  # (seen, counties): see open_vacancy_counties
 
 
 _state: _State | None = None
@@ -333,6 +334,16 @@ def reset() -> None:
     global _state
     with _lock:
         _state = None
+
+
+def open_vacancy_counties() -> list[str]:
+    """The 6-digit codes of the counties with an open vacancy, from the index; worked out again only after the
+    index has taken in a change (every seeker's page offers them)."""
+    state = current()
+    cached = state.open_counties
+    if cached is None or cached[0] != state.seen:
+        cached = state.open_counties = (state.seen, state.index.vacancy_counties(("open",)))
+    return cached[1]
 
 
 def explain(worker_id: int, vacancy_id: int, statuses=("available", "nominated")) -> Explanation:

@@ -270,10 +270,10 @@ def counties_with_vacancies() -> list[tuple[str, str]]:
     """(code, "city county") of every county with an open vacancy, for the county filter; the matching index
     holds every open vacancy with its county, so no query scans the vacancies for them."""
     try:
-        index = matching.current().index
+        codes = matching.open_vacancy_counties()
     except MatchingInputError:  # no index before `flask seed` loads the trades; no counties to offer either
         return []
-    return regions.county_options(set(index.vacancy_counties(("open",))))
+    return regions.county_options(set(codes))
 
 
 @dataclass
