@@ -1,4 +1,5 @@
 """The domain's codes and what they are called on screen, in the user's language (shared by pages, exports and imports)."""
+import flask_babel
 from flask_babel import lazy_gettext as _l
 
 ROLE = {"seeker": _l("求职者"), "enterprise": _l("企业"), "coordinator": _l("村级协调员"),
@@ -44,4 +45,37 @@ ALL = {
 
 
 def label(kind: str, code) -> str:
-    return str(ALL[kind].get(code, code))
+    text = ALL[kind].get(code)
+    return translated(text) if text is not None else str(code)
+
+
+def translated(text) -> str:
+    """A string defined once for the process (a label above, a reason's wording) in the current locale. Each is
+    looked up in the locale's catalogue once, then remembered beside it: a page of ranked candidates shows some
+    500 of them, and Flask-Babel's lookup costs some 20 dictionary reads. Not for strings made per call: the
+    memo holds on to what it is given."""
+    catalogue = _catalogue()
+    if catalogue is None:  # outside a request or app context: no catalogue to remember in
+        return str(text)
+    memo = catalogue.__dict__.setdefault("matchmaker_memo", {})
+    if type(text) is str:  # a message id, as templates' _() pass them
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = catalogue.ugettext(text)
+        return found
+    entry = memo.get(id(text))  # a lazy string: by identity (its hash would translate it)
+    if entry is None or entry[0] is not text:
+        entry = memo[id(text)] = (text, str(text))
+    return entry[1]
+
+
+def _catalogue():
+    """The request's translation catalogue, kept with the locale it is for (force_locale switches the locale)."""
+    ctx = flask_babel._get_current_context()
+    if ctx is None:
+        return None
+    cached = getattr(ctx, "matchmaker_catalogue", None)
+    if cached is None or cached[0] is not getattr(ctx, "babel_locale", None):
+        translations = flask_babel.get_translations()  # selects the locale first, when not yet chosen
+        cached = ctx.matchmaker_catalogue = (getattr(ctx, "babel_locale", None), translations)
+    return cached[1]

@@ -67,3 +67,25 @@ def test_template_gettext_translates_escapes_the_variables_and_formats_always(ap
         assert page.render() == "技能|&lt;b&gt; 岁|资料完整度 5%"
     with app.test_request_context("/"), force_locale("en"):
         assert page.render() == "Skills|&lt;b&gt; years old|Profile 5% complete"
+
+
+def test_remembered_translations_follow_the_locale_and_need_no_request(app):
+    """Labels, reasons and templates' strings are looked up once per catalogue and remembered: the memo must
+    answer in the locale of the moment, also when force_locale switches it within a request."""
+    from flask_babel import force_locale
+
+    from matchmaker.vocabulary import SKILL_LEVEL, label, translated
+    from matchmaker.web.reasons import render_reason
+    with app.test_request_context("/"):
+        for _ in range(2):  # the first answer is looked up, the second remembered
+            assert label("skill_level", 2) == "四级/中级工" and translated("技能") == "技能"
+            assert render_reason("skill_match", {"trade": "焊工", "level": 2}) == "掌握焊工技能（四级/中级工）"
+        with force_locale("en"):
+            assert label("skill_level", 2) == str(SKILL_LEVEL[2]) != "四级/中级工"
+            assert translated("技能") == "Skills"
+        assert label("skill_level", 2) == "四级/中级工" and translated("技能") == "技能"
+        assert label("skill_level", 99) == "99"  # an unknown code reads as itself
+    with app.test_request_context("/", headers={"Cookie": ""}):
+        with force_locale("en"):
+            assert label("sex", "F") == "Female"
+    assert label("sex", "F") == "女"  # outside a request: the default locale

@@ -9,6 +9,8 @@ from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from matchmaker.vocabulary import translated
+
 
 def select_locale() -> str:
     supported = current_app.config["LANGUAGES"]
@@ -50,7 +52,7 @@ def template_gettext(__context, __string: str, **variables) -> str:
     """`_()` and `gettext()` in templates: what Jinja's newstyle gettext does (translate; mark the translation safe
     under autoescape, so the variables are escaped when formatted in; always %-format), in one call where Jinja's
     `_` alias takes three nested context calls. A page of 20 score cards makes some 250 of these calls."""
-    rv = flask_babel.get_translations().ugettext(__string)
+    rv = translated(__string)
     if __context.eval_ctx.autoescape:
         rv = Markup(rv)
     return rv % variables

@@ -4,7 +4,7 @@ The Chinese texts are the engine's own (matchmaker.matching.messages.TEMPLATES["
 equal. Parameters that are codes (levels, zones, training modes) are turned into labels here."""
 from flask_babel import lazy_gettext as _l
 
-from matchmaker.vocabulary import label
+from matchmaker.vocabulary import label, translated
 
 REASON_TEXT = {
     "filter_status": _l("当前状态为“%(status)s”，不在推荐范围"),
@@ -46,7 +46,7 @@ PARK = _l("产业转移工业园")
 
 
 def _zone_label(code: str) -> str:
-    return str(PARK) if code == "park" else label("zone", code)
+    return translated(PARK) if code == "park" else label("zone", code)
 
 
 def render_reason(key: str, params: dict) -> str:
@@ -62,4 +62,4 @@ def render_reason(key: str, params: dict) -> str:
             values[name + "_name"] = _zone_label(values[name])
     if "status" in values:
         values["status"] = label("worker_status", values["status"])
-    return str(REASON_TEXT[key]) % values
+    return translated(REASON_TEXT[key]) % values
