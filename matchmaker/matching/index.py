@@ -1260,6 +1260,22 @@ class MatchIndex:
         w, v = validate_worker(w, self.cat), validate_vacancy(v, self.cat)
         return evaluate(w, v, self.ctx, self.policy, self.cat, self.today, statuses=statuses)
 
+    def explain_many(self, worker_ids: Sequence[int], vacancy_ids: Sequence[int], *,
+                     statuses: Sequence[str] = ("available",)) -> list[Explanation]:
+        """:meth:`explain` for each pair of ``zip(worker_ids, vacancy_ids)``; a record in several pairs (one
+        vacancy's page of candidates, one worker's page of vacancies) is rebuilt and validated once."""
+        from matchmaker.matching.records import validate_vacancy, validate_worker
+        ws: dict[int, WorkerRecord] = {}
+        vs: dict[int, VacancyRecord] = {}
+        out = []
+        for w, v in zip(worker_ids, vacancy_ids):
+            if w not in ws:
+                ws[w] = validate_worker(self.worker_record(w), self.cat)
+            if v not in vs:
+                vs[v] = validate_vacancy(self.vacancy_record(v), self.cat)
+            out.append(evaluate(ws[w], vs[v], self.ctx, self.policy, self.cat, self.today, statuses=statuses))
+        return out
+
     def score_matrix(self, worker_ids: Sequence[int], vacancy_ids: Sequence[int], *,
                      statuses: Sequence[str] = ("available",)) -> np.ndarray:
         """Scores of every (worker, vacancy) pair — NaN where a hard filter fails. For :func:`allocate`."""

@@ -9,13 +9,13 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from matchmaker.extensions import db
 from matchmaker.matching import Explanation
 from matchmaker.matching.errors import UnknownRecord
-from matchmaker.models import User, Vacancy, VacancyTrade, Worker
-from matchmaker.services import matching, regions
+from matchmaker.models import User, Vacancy, Worker
+from matchmaker.services import matching, regions, vacancies
+from matchmaker.services.seekers import BROWSING_STATUSES
 from matchmaker.services.errors import DomainError
 from matchmaker.services.paging import Pager
 from matchmaker.services.permissions import load_for
@@ -88,9 +88,11 @@ def candidates_for(actor: User, vacancy_id: int, filters: CandidateFilters, k: i
     ids = [int(i) for i in ranking.ids[offset:offset + k]]
     workers = {w.id: w for w in db.session.scalars(select(Worker).where(Worker.id.in_(ids)))}
     today = date.today()
+    ids = [i for i in ids if i in workers]
+    explanations = state.index.explain_many(ids, [vacancy.id] * len(ids))
     rows = [RankedCandidate(workers[i], age_on(workers[i].birth_date, today),
-                            regions.home_place(workers[i].home_region_id), state.index.explain(i, vacancy.id))
-            for i in ids if i in workers]
+                            regions.home_place(workers[i].home_region_id), explanation)
+            for i, explanation in zip(ids, explanations)]
     return CandidateList(vacancy=vacancy, rows=rows, offset=offset, has_more=has_more, per_page=per_page)
 
 
@@ -104,12 +106,8 @@ def vacancies_for(actor: User, k: int = 20) -> list[RankedVacancy]:
                                                                               "not_seeking"))
     except UnknownRecord:  # the record was anonymised: nothing left to rank on
         return []
-    ids = [int(i) for i in ranking.ids]
-    vacancies = {v.id: v for v in db.session.scalars(
-        select(Vacancy).where(Vacancy.id.in_(ids))
-        .options(selectinload(Vacancy.enterprise), selectinload(Vacancy.site_county),
-                 selectinload(Vacancy.site_park), selectinload(Vacancy.trades).selectinload(VacancyTrade.trade)))}
-    return [RankedVacancy(vacancies[i], state.index.explain(actor.worker_id, i,
-                                                            statuses=("available", "nominated", "employed",
-                                                                      "not_seeking")))
-            for i in ids if i in vacancies]
+    rows = {v.id: v for v in db.session.scalars(vacancies.listed(select(Vacancy).where(
+        Vacancy.id.in_([int(i) for i in ranking.ids]))))}
+    ids = [int(i) for i in ranking.ids if int(i) in rows]
+    explanations = state.index.explain_many([actor.worker_id] * len(ids), ids, statuses=BROWSING_STATUSES)
+    return [RankedVacancy(rows[i], explanation) for i, explanation in zip(ids, explanations)]

@@ -293,7 +293,9 @@ def nominees_for(actor: User, vacancy_id: int) -> tuple[Vacancy, list[Nominee]]:
     workers = list(db.session.scalars(select(Worker).where(Worker.home_region_id == actor.village.region_id,
                                                            Worker.status.in_(("available", "nominated")))))
     state = matching.current()
-    rows = [Nominee(w, state.index.explain(w.id, vacancy.id, statuses=("available", "nominated"))) for w in workers]
+    explanations = state.index.explain_many([w.id for w in workers], [vacancy.id] * len(workers),
+                                            statuses=("available", "nominated"))
+    rows = [Nominee(w, explanation) for w, explanation in zip(workers, explanations)]
     rows = [r for r in rows if r.explanation.eligible]
     rows.sort(key=lambda r: (-r.explanation.total, r.worker.id))
     return vacancy, rows

@@ -12,7 +12,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from matchmaker.extensions import db
 from matchmaker.matching import Explanation
@@ -20,7 +19,7 @@ from matchmaker.matching.errors import MatchingInputError, UnknownRecord
 from matchmaker.models import Referral, Region, Trade, User, Vacancy, VacancyTrade, Worker
 from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES
 from matchmaker.models.workers import RADII
-from matchmaker.services import audit, ledger_links, matching, regions, workers
+from matchmaker.services import audit, ledger_links, matching, regions, vacancies, workers
 from matchmaker.services.errors import DomainError, Forbidden, refused_on_conflict
 from matchmaker.services.paging import Pager
 from matchmaker.services.permissions import load_for
@@ -214,18 +213,11 @@ def _filtered(query, filters: VacancyFilters, trade: Trade | None, county: Regio
     return query
 
 
-def _with_rows(query):
-    """What a listed vacancy shows: its enterprise, county and park join the row query; its trades (with their
-    names) come in one more. Two round trips, not five."""
-    return query.options(joinedload(Vacancy.enterprise), joinedload(Vacancy.site_county),
-                         joinedload(Vacancy.site_park), selectinload(Vacancy.trades).joinedload(VacancyTrade.trade))
-
-
 def search_by_date(filters: VacancyFilters, page: int, per_page: int = 20):
     """Open vacancies matching the filters, newest first: the plain order every seeker can choose."""
     trade, county = resolve_trade(filters), _check(filters)
     query = _filtered(select(Vacancy).where(Vacancy.status == "open"), filters, trade, county)
-    query = _with_rows(query).order_by(Vacancy.published_at.desc(), Vacancy.id.desc())
+    query = vacancies.listed(query).order_by(Vacancy.published_at.desc(), Vacancy.id.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
@@ -259,10 +251,11 @@ def search_ranked(actor: User, filters: VacancyFilters, page: int, per_page: int
     else:  # the engine has applied every filter (and ranks open vacancies only): no query of 200 ids
         ordered = ids
     shown = ordered[(page - 1) * per_page: page * per_page]
-    rows = {v.id: v for v in db.session.scalars(_with_rows(select(Vacancy).where(Vacancy.id.in_(shown),
-                                                                                 Vacancy.status == "open")))}
-    items = [RankedVacancy(rows[i], state.index.explain(actor.worker_id, i, statuses=BROWSING_STATUSES))
-             for i in shown if i in rows]
+    rows = {v.id: v for v in db.session.scalars(vacancies.listed(select(Vacancy).where(Vacancy.id.in_(shown),
+                                                                                       Vacancy.status == "open")))}
+    shown = [i for i in shown if i in rows]
+    explanations = state.index.explain_many([actor.worker_id] * len(shown), shown, statuses=BROWSING_STATUSES)
+    items = [RankedVacancy(rows[i], explanation) for i, explanation in zip(shown, explanations)]
     return ResultPage(items, page, per_page, len(ordered))
 
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from matchmaker.extensions import db
 from matchmaker.models import Park, Region, Trade, User, Vacancy, VacancyTrade
@@ -68,12 +68,17 @@ class VacancyInput:
 
 # --- reading ------------------------------------------------------------------------------------------------
 
+def listed(query):
+    """A query of vacancies with what a listed vacancy shows: its enterprise, county and park join the row
+    query; its trades (with their names) come in one more. Two round trips, not five."""
+    return query.options(joinedload(Vacancy.enterprise), joinedload(Vacancy.site_county),
+                         joinedload(Vacancy.site_park), selectinload(Vacancy.trades).joinedload(VacancyTrade.trade))
+
+
 def open_vacancies_page(page: int, per_page: int = 20):
     """Open vacancies, newest first: the plain, non-personalised order every seeker can choose (PIPL Art. 24)."""
-    query = (select(Vacancy).where(Vacancy.status == "open")
-             .options(selectinload(Vacancy.enterprise), selectinload(Vacancy.site_county),
-                      selectinload(Vacancy.site_park), selectinload(Vacancy.trades).selectinload(VacancyTrade.trade))
-             .order_by(Vacancy.published_at.desc(), Vacancy.id.desc()))
+    query = listed(select(Vacancy).where(Vacancy.status == "open")).order_by(Vacancy.published_at.desc(),
+                                                                             Vacancy.id.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 

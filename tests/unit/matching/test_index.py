@@ -95,6 +95,17 @@ def test_ranked_totals_equal_explain_bit_for_bit(cat, path):
             assert index.explain(w.id, int(vid)).total == total
 
 
+def test_explain_many_equals_explain_pair_by_pair(cat):
+    index, workers, vacancies, _ctx = _setup(cat, 4)
+    ranking = index.rank_workers(vacancies[0].id, k=15)
+    pairs = [(int(w), vacancies[0].id) for w in ranking.ids] + [(workers[0].id, v.id) for v in vacancies[:8]]
+    pairs += [(workers[1].id, vacancies[0].id), (workers[0].id, vacancies[0].id)]  # repeats, and a mix
+    for statuses in (("available",), ("available", "nominated")):
+        many = index.explain_many([w for w, _ in pairs], [v for _, v in pairs], statuses=statuses)
+        assert many == [index.explain(w, v, statuses=statuses) for w, v in pairs]
+    assert index.explain_many([], []) == []
+
+
 def test_ties_are_broken_by_id(cat):
     workers = [make_worker(i, skills=[(WELDER, 2)]) for i in (9, 3, 7, 5)]
     index = MatchIndex.build(cat, workers, [make_vacancy(1)], today=TODAY)
