@@ -139,6 +139,21 @@ def sent_by(actor: User, limit: int = 1000) -> list[JobInvitation]:
         .order_by(JobInvitation.created_at.desc(), JobInvitation.id.desc()).limit(limit)))
 
 
+def lapse_pending(*, vacancy_id: int | None = None, worker_id: int | None = None) -> int:
+    """Expire, in the caller's transaction, the invitations still pending that can no longer be taken up: those
+    to a vacancy that closed or filled, or those of a worker just hired. Otherwise they would wait their 30 days
+    on both sides, and accepting one would only be refused."""
+    if (vacancy_id is None) == (worker_id is None):
+        raise ValueError("one of vacancy_id, worker_id")
+    which = JobInvitation.vacancy_id == vacancy_id if vacancy_id is not None else JobInvitation.worker_id == worker_id
+    done = db.session.execute(update(JobInvitation).where(JobInvitation.status == "pending", which)
+                              .values(status="expired").execution_options(synchronize_session=False))
+    if done.rowcount:
+        audit.record(None, "invitation.lapsed", "vacancy" if vacancy_id is not None else "worker",
+                     vacancy_id if vacancy_id is not None else worker_id, count=done.rowcount)
+    return done.rowcount or 0
+
+
 #: an invitation not answered for this long expires (the enterprise stops waiting; the worker's list stays short)
 EXPIRE_AFTER_DAYS = 30
 

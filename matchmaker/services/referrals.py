@@ -17,7 +17,7 @@ from matchmaker.models import (FollowUp, JobInvitation, OrderClass, OrderClassSt
 from matchmaker.models.placements import FOLLOW_UP_MONTHS
 from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES, REFERRAL_TRANSITIONS
 from matchmaker.orm import utcnow
-from matchmaker.services import audit, matching, notifications
+from matchmaker.services import audit, invitations, matching, notifications
 from matchmaker.services.errors import DomainError, Forbidden, refused_on_conflict
 from matchmaker.services.permissions import can, load_for
 
@@ -219,6 +219,7 @@ def new_placement(worker: Worker, vacancy: Vacancy, start_date: date, channel: s
     """The placement of a hire with its follow-up visits at 1, 3, 6 and 12 months; the worker is employed.
     Call after take_openings and a refresh of the vacancy (a full vacancy is marked filled)."""
     worker.status = "employed"
+    invitations.lapse_pending(worker_id=worker.id)
     placement = Placement(worker=worker, vacancy=vacancy, enterprise_id=vacancy.enterprise_id,
                           referral_id=referral_id, start_date=start_date, channel=channel,
                           transfer_type=_transfer_type(worker, vacancy), monthly_wage=monthly_wage)
@@ -227,6 +228,7 @@ def new_placement(worker: Worker, vacancy: Vacancy, start_date: date, channel: s
     db.session.add(placement)
     if vacancy.filled >= vacancy.headcount:
         vacancy.status = "filled"
+        invitations.lapse_pending(vacancy_id=vacancy.id)
     return placement
 
 

@@ -168,3 +168,48 @@ def test_an_invitation_nobody_answers_expires(world, welding):
     assert db.session.get(JobInvitation, old.id).status == "expired"
     with pytest.raises(DomainError, match="已过期"):
         invitations.answer(a.seeker, old.id, accept=True, consent=True)
+
+
+def _ranked_welder(world, trade_name="焊工"):
+    from matchmaker.models import Trade
+    worker = make_worker(world.a.village, name="焊工乙")
+    db.session.add(WorkerSkill(worker=worker, trade=db.session.scalar(select(Trade).where(Trade.name == trade_name)),
+                               level=3))
+    db.session.commit()
+    return worker
+
+
+def test_closing_the_vacancy_lapses_its_pending_invitations_not_the_answered(world, welding):
+    from matchmaker.services import vacancies
+    a, other = world.a, _ranked_welder(world)
+    pending = invitations.invite(a.employer, welding.id, a.worker.id)
+    declined = invitations.invite(a.employer, welding.id, other.id)
+    invitations.answer(a.coordinator, declined.id, accept=False)
+    vacancies.close(a.employer, welding.id)
+    db.session.expire_all()
+    assert db.session.get(JobInvitation, pending.id).status == "expired"
+    assert db.session.get(JobInvitation, declined.id).status == "declined"
+    with pytest.raises(DomainError, match="已过期"):
+        invitations.answer(a.seeker, pending.id, accept=True, consent=True)
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "invitation.lapsed")).detail["count"] == 1
+
+
+def test_a_hire_lapses_the_worker_s_other_invitations_and_a_filled_vacancy_s(world, welding):
+    from datetime import date
+
+    from matchmaker.services import referrals
+    a, other = world.a, _ranked_welder(world)
+    labour = Vacancy(enterprise=a.enterprise, title="普工", site_county=a.county, headcount=1, wage_min=4000,
+                     wage_max=5000, status="open", age_max=55)
+    db.session.add(labour)
+    db.session.commit()
+    to_welding = invitations.invite(a.employer, welding.id, a.worker.id)
+    to_labour = invitations.invite(a.employer, labour.id, other.id)
+    [r] = referrals.nominate(a.coordinator, labour.id, [a.worker.id], "", consent=True)
+    for step in ("shortlisted", "interview", "offered"):
+        referrals.move(a.employer, r.id, step)
+    referrals.hire(a.employer, r.id, date.today(), 4500)  # a.worker employed; 普工 (one place) filled
+    db.session.expire_all()
+    assert db.session.get(JobInvitation, to_welding.id).status == "expired"  # hired elsewhere
+    assert db.session.get(JobInvitation, to_labour.id).status == "expired"  # no place left
+    assert db.session.get(Vacancy, labour.id).status == "filled"
