@@ -23,7 +23,7 @@ def post_worker_init(worker):
         # longer walks the index and the app (it took 100-250 ms, a pause every request queued behind it felt).
         gc.collect()
         gc.freeze()
-        gc.set_threshold(*GC_THRESHOLD)
     except Exception:  # noqa: BLE001 — a database not ready yet must not stop the worker; the first query retries
         worker.log.exception("matching index not warmed; it is built on first use")
+    gc.set_threshold(*GC_THRESHOLD)
 

@@ -13,6 +13,8 @@ from matchmaker.models.orgs import School
 from matchmaker.models.regions import Region, Trade
 
 WORKER_STATUSES = ("available", "nominated", "employed", "not_seeking")
+# A seeker sees vacancies ranked for their own record whatever its status (employed and looking around, too).
+BROWSING_STATUSES = WORKER_STATUSES
 WORKER_SOURCES = ("ledger", "self", "school")
 # How far a worker will go; the matching engine turns these into kilometres.
 RADII = ("village", "county", "city", "province", "anywhere")

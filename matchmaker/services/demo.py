@@ -85,7 +85,8 @@ def _write_workers(pop: Population, village_ids: dict[str, int], trade_ids: np.n
         number, phone = str(w["id_number"][i]), str(w["phone"][i])
         rows.append({
             "id": int(ids[i]), "name": str(w["name"][i]), **pii.id_number_columns(number),
-            "birth_date": birth[i], "sex": str(w["sex"][i]), **pii.phone_columns(phone), "home_region_id": village_ids[str(w["village_code"][i])],
+            "birth_date": birth[i], "sex": str(w["sex"][i]), **pii.phone_columns(phone),
+            "home_region_id": village_ids[str(w["village_code"][i])],
             "education": int(w["education"][i]), "poor_household": bool(w["poor_household"][i]),
             "no_employed_member": bool(w["no_employed_member"][i]), "status": str(w["status"][i]),
             "source": "ledger", "radius": RADII[int(w["radius"][i])], "min_wage": int(w["min_wage"][i]),

@@ -42,14 +42,34 @@ def invite(actor: User, vacancy_id: int, worker_id: int, note: str = "") -> JobI
     if worker is None or not _ranked(worker.id, vacancy.id):
         # One message for "no such worker" and "not a candidate": an id tells an enterprise nothing more.
         raise DomainError(_("该人员不在本岗位的候选人中，不能邀请。"))
-    invitation = JobInvitation(worker=worker, vacancy=vacancy, note=(note or "").strip(), invited_by_id=actor.id)
-    db.session.add(invitation)
-    with refused_on_conflict(_("已邀请过该候选人应聘本岗位。")):
-        db.session.flush()
+    invitation = _sent_again(actor, vacancy, worker, note)
+    if invitation is None:
+        invitation = JobInvitation(worker=worker, vacancy=vacancy, note=(note or "").strip(), invited_by_id=actor.id)
+        db.session.add(invitation)
+        with refused_on_conflict(_("已邀请过该候选人应聘本岗位。")):
+            db.session.flush()
     audit.record(actor, "invitation.create", "job_invitation", invitation.id, vacancy_id=vacancy.id,
                  worker_id=worker.id)
     notifications.invitation_sent(invitation)
     db.session.commit()
+    return invitation
+
+
+def _sent_again(actor: User, vacancy: Vacancy, worker: Worker, note: str) -> JobInvitation | None:
+    """An invitation that expired unanswered (its 30 days, or lapsed when the vacancy filled or the worker was
+    hired) may be sent again, as new; one pending or answered may not (a refusal is not asked again). Claimed with
+    a conditional UPDATE, so two clicks at once send it once."""
+    again = db.session.execute(
+        update(JobInvitation).where(JobInvitation.worker_id == worker.id, JobInvitation.vacancy_id == vacancy.id,
+                                    JobInvitation.status == "expired")
+        .values(status="pending", note=(note or "").strip(), invited_by_id=actor.id, created_at=utcnow(),
+                answered_by_id=None, answered_at=None)
+        .execution_options(synchronize_session=False))
+    if again.rowcount != 1:
+        return None
+    invitation = db.session.scalar(select(JobInvitation).where(JobInvitation.worker_id == worker.id,
+                                                               JobInvitation.vacancy_id == vacancy.id))
+    db.session.refresh(invitation)
     return invitation
 
 
@@ -137,21 +157,6 @@ def sent_by(actor: User, limit: int = 1000) -> list[JobInvitation]:
         .options(selectinload(JobInvitation.worker), selectinload(JobInvitation.vacancy)
                  .selectinload(Vacancy.enterprise))
         .order_by(JobInvitation.created_at.desc(), JobInvitation.id.desc()).limit(limit)))
-
-
-def lapse_pending(*, vacancy_id: int | None = None, worker_id: int | None = None) -> int:
-    """Expire, in the caller's transaction, the invitations still pending that can no longer be taken up: those
-    to a vacancy that closed or filled, or those of a worker just hired. Otherwise they would wait their 30 days
-    on both sides, and accepting one would only be refused."""
-    if (vacancy_id is None) == (worker_id is None):
-        raise ValueError("one of vacancy_id, worker_id")
-    which = JobInvitation.vacancy_id == vacancy_id if vacancy_id is not None else JobInvitation.worker_id == worker_id
-    done = db.session.execute(update(JobInvitation).where(JobInvitation.status == "pending", which)
-                              .values(status="expired").execution_options(synchronize_session=False))
-    if done.rowcount:
-        audit.record(None, "invitation.lapsed", "vacancy" if vacancy_id is not None else "worker",
-                     vacancy_id if vacancy_id is not None else worker_id, count=done.rowcount)
-    return done.rowcount or 0
 
 
 #: an invitation not answered for this long expires (the enterprise stops waiting; the worker's list stays short)

@@ -13,9 +13,13 @@ from matchmaker.services.identity import check_credit_code
 from matchmaker.services.permissions import in_region, region_prefix
 
 
-def _require_bureau_over(actor: User, region: Region) -> None:
-    if actor.role != "bureau" or not in_region(actor.region, region.code):
-        raise Forbidden(_("该地区不在您的管辖范围内。"))
+def _require_bureau_over(actor: User, region: Region, field: str) -> None:
+    """The region was chosen in the form: one outside the bureau's area is refused beside that field, with what
+    was typed kept (as for a park's county), not with an error page."""
+    if actor.role != "bureau":
+        raise Forbidden(_("只有人社部门可以登记机构。"))
+    if not in_region(actor.region, region.code):
+        raise DomainError(_("该地区不在您的管辖范围内。"), field)
 
 
 def _region(code: str, level: str, field: str) -> Region:
@@ -32,7 +36,7 @@ def register_enterprise(actor: User, name: str, credit_code: str, county_code: s
         raise DomainError(_("请填写企业名称。"), "name")
     code = check_credit_code(credit_code)
     county = _region(county_code, "county", "county_code")
-    _require_bureau_over(actor, county)
+    _require_bureau_over(actor, county, "county_code")
     park = None
     if park_code:
         park = db.session.scalar(select(Park).where(Park.code == park_code))
@@ -51,7 +55,7 @@ def register_enterprise(actor: User, name: str, credit_code: str, county_code: s
 
 def register_village(actor: User, village_code: str) -> Village:
     region = _region(village_code, "village", "village_code")
-    _require_bureau_over(actor, region)
+    _require_bureau_over(actor, region, "village_code")
     if db.session.scalar(select(Village.id).where(Village.region_id == region.id)):
         raise DomainError(_("该村已在平台登记。"), "village_code")
     village = Village(region_id=region.id, verified=True)
@@ -69,7 +73,7 @@ def register_school(actor: User, name: str, kind: str, county_code: str, special
     if kind not in SCHOOL_KINDS:
         raise DomainError(_("请选择学校类型。"), "kind")
     county = _region(county_code, "county", "county_code")
-    _require_bureau_over(actor, county)
+    _require_bureau_over(actor, county, "county_code")
     if db.session.scalar(select(School.id).where(School.name == name)):
         raise DomainError(_("该学校已登记。"), "name")
     count = db.session.scalar(select(School.id).order_by(School.id.desc()).limit(1)) or 0

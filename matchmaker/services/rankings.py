@@ -14,8 +14,8 @@ from matchmaker.extensions import db
 from matchmaker.matching import Explanation
 from matchmaker.matching.errors import UnknownRecord
 from matchmaker.models import User, Vacancy, Worker
+from matchmaker.models.workers import BROWSING_STATUSES
 from matchmaker.services import matching, regions, vacancies
-from matchmaker.services.seekers import BROWSING_STATUSES
 from matchmaker.services.errors import DomainError
 from matchmaker.services.paging import Pager
 from matchmaker.services.permissions import load_for

@@ -17,7 +17,7 @@ from matchmaker.models import (FollowUp, JobInvitation, OrderClass, OrderClassSt
 from matchmaker.models.placements import FOLLOW_UP_MONTHS
 from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES, REFERRAL_TRANSITIONS
 from matchmaker.orm import utcnow
-from matchmaker.services import audit, invitations, matching, notifications
+from matchmaker.services import audit, matching, notifications
 from matchmaker.services.errors import DomainError, Forbidden, refused_on_conflict
 from matchmaker.services.permissions import can, load_for
 
@@ -214,12 +214,28 @@ def take_openings(vacancy_id: int, n: int = 1) -> bool:
     return taken.rowcount == 1
 
 
+def lapse_invitations(*, vacancy_id: int | None = None, worker_id: int | None = None) -> int:
+    """Expire, in the caller's transaction, the invitations still pending that can no longer be taken up: those
+    to a vacancy just filled, or those of a worker just hired. Otherwise they would wait their 30 days on both
+    sides, and accepting one would only be refused. (A closed vacancy keeps them: closing is often a pause, and
+    accepting is refused while it lasts.) The enterprise may invite again later: see invitations.invite."""
+    if (vacancy_id is None) == (worker_id is None):
+        raise ValueError("one of vacancy_id, worker_id")
+    which = JobInvitation.vacancy_id == vacancy_id if vacancy_id is not None else JobInvitation.worker_id == worker_id
+    done = db.session.execute(update(JobInvitation).where(JobInvitation.status == "pending", which)
+                              .values(status="expired").execution_options(synchronize_session=False))
+    if done.rowcount:
+        audit.record(None, "invitation.lapsed", "vacancy" if vacancy_id is not None else "worker",
+                     vacancy_id if vacancy_id is not None else worker_id, count=done.rowcount)
+    return done.rowcount or 0
+
+
 def new_placement(worker: Worker, vacancy: Vacancy, start_date: date, channel: str, monthly_wage: int | None,
                   referral_id: int | None = None) -> Placement:
     """The placement of a hire with its follow-up visits at 1, 3, 6 and 12 months; the worker is employed.
     Call after take_openings and a refresh of the vacancy (a full vacancy is marked filled)."""
     worker.status = "employed"
-    invitations.lapse_pending(worker_id=worker.id)
+    lapse_invitations(worker_id=worker.id)
     placement = Placement(worker=worker, vacancy=vacancy, enterprise_id=vacancy.enterprise_id,
                           referral_id=referral_id, start_date=start_date, channel=channel,
                           transfer_type=_transfer_type(worker, vacancy), monthly_wage=monthly_wage)
@@ -228,7 +244,7 @@ def new_placement(worker: Worker, vacancy: Vacancy, start_date: date, channel: s
     db.session.add(placement)
     if vacancy.filled >= vacancy.headcount:
         vacancy.status = "filled"
-        invitations.lapse_pending(vacancy_id=vacancy.id)
+        lapse_invitations(vacancy_id=vacancy.id)
     return placement
 
 

@@ -18,14 +18,13 @@ from matchmaker.matching import Explanation
 from matchmaker.matching.errors import MatchingInputError, UnknownRecord
 from matchmaker.models import Referral, Region, Trade, User, Vacancy, VacancyTrade, Worker
 from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES
-from matchmaker.models.workers import RADII
+from matchmaker.models.workers import BROWSING_STATUSES, RADII
 from matchmaker.services import audit, ledger_links, matching, regions, vacancies, workers
 from matchmaker.services.errors import DomainError, Forbidden, refused_on_conflict
 from matchmaker.services.paging import Pager
 from matchmaker.services.permissions import load_for
 
 #: every worker status may browse a ranking of their own (a seeker who is employed still looks around)
-BROWSING_STATUSES = ("available", "nominated", "employed", "not_seeking")
 PROFILE_STEPS = ("skills", "certificates", "training", "where", "wage", "availability")
 MAX_WAGE = 100000
 

@@ -18,7 +18,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Park, Region, Trade, User, Vacancy, VacancyTrade
 from matchmaker.models.vacancies import VACANCY_TRAINING
 from matchmaker.orm import utcnow
-from matchmaker.services import audit, invitations, matching, notifications, regions
+from matchmaker.services import audit, matching, notifications, referrals, regions
 from matchmaker.services.errors import DomainError, refused_on_conflict
 from matchmaker.services.permissions import load_for, require
 
@@ -289,7 +289,7 @@ def update_vacancy(actor: User, vacancy_id: int, data: VacancyInput) -> Vacancy:
     if vacancy.status == "open" and vacancy.filled >= vacancy.headcount:
         changes["status"] = [vacancy.status, "filled"]
         vacancy.status = "filled"
-        invitations.lapse_pending(vacancy_id=vacancy.id)
+        referrals.lapse_invitations(vacancy_id=vacancy.id)
     if changes:
         audit.record(actor, "vacancy.update", "vacancy", vacancy.id, changes=changes)
         matching.note_change("vacancy", vacancy.id)
@@ -312,8 +312,6 @@ def _move(actor: User, vacancy_id: int, to_status: str) -> Vacancy:
             vacancy.published_at = utcnow()
             notifications.vacancy_published(vacancy)  # first publication only; before note_change (see there)
     from_status, vacancy.status = vacancy.status, to_status
-    if to_status == "closed":
-        invitations.lapse_pending(vacancy_id=vacancy.id)
     audit.record(actor, "vacancy.publish" if to_status == "open" else "vacancy.close", "vacancy", vacancy.id,
                  from_status=from_status, to_status=to_status)
     matching.note_change("vacancy", vacancy.id)

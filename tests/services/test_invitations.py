@@ -1,4 +1,6 @@
 """An enterprise invites a ranked candidate; the worker's side accepts (a referral, with consent) or declines."""
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import set_committed_value
@@ -179,19 +181,43 @@ def _ranked_welder(world, trade_name="焊工"):
     return worker
 
 
-def test_closing_the_vacancy_lapses_its_pending_invitations_not_the_answered(world, welding):
+def test_closing_the_vacancy_is_a_pause_its_invitations_wait_for_it(world, welding):
+    from matchmaker.services import vacancies
+    a = world.a
+    inv = invitations.invite(a.employer, welding.id, a.worker.id)
+    vacancies.close(a.employer, welding.id)
+    with pytest.raises(DomainError, match="停止招聘"):
+        invitations.answer(a.seeker, inv.id, accept=True, consent=True)
+    vacancies.publish(a.employer, welding.id)
+    invitations.answer(a.seeker, inv.id, accept=True, consent=True)
+    db.session.expire_all()
+    assert db.session.get(JobInvitation, inv.id).status == "accepted"
+
+
+def test_a_vacancy_filled_by_editing_lapses_its_invitations_and_reopened_may_send_them_again(world, welding):
     from matchmaker.services import vacancies
     a, other = world.a, _ranked_welder(world)
     pending = invitations.invite(a.employer, welding.id, a.worker.id)
     declined = invitations.invite(a.employer, welding.id, other.id)
     invitations.answer(a.coordinator, declined.id, accept=False)
-    vacancies.close(a.employer, welding.id)
+    welding.filled = 1  # one hired already; the enterprise now wants only one
+    db.session.commit()
+    vacancies.update_vacancy(a.employer, welding.id, replace(vacancies.input_from(welding), headcount=1))
     db.session.expire_all()
+    assert db.session.get(Vacancy, welding.id).status == "filled"
     assert db.session.get(JobInvitation, pending.id).status == "expired"
-    assert db.session.get(JobInvitation, declined.id).status == "declined"
+    assert db.session.get(JobInvitation, declined.id).status == "declined"  # answered: stays as it was
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "invitation.lapsed")).detail["count"] == 1
     with pytest.raises(DomainError, match="已过期"):
         invitations.answer(a.seeker, pending.id, accept=True, consent=True)
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "invitation.lapsed")).detail["count"] == 1
+    welding = db.session.get(Vacancy, welding.id)
+    vacancies.update_vacancy(a.employer, welding.id, replace(vacancies.input_from(welding), headcount=3))
+    vacancies.publish(a.employer, welding.id)
+    again = invitations.invite(a.employer, welding.id, a.worker.id, "再次邀请")
+    assert (again.id, again.status, again.note) == (pending.id, "pending", "再次邀请")  # the same invitation, anew
+    with pytest.raises(DomainError, match="已邀请过"):  # a refusal is not asked again
+        invitations.invite(a.employer, welding.id, other.id)
+    invitations.answer(a.seeker, again.id, accept=True, consent=True)
 
 
 def test_a_hire_lapses_the_worker_s_other_invitations_and_a_filled_vacancy_s(world, welding):

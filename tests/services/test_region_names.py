@@ -31,8 +31,8 @@ def test_home_place_names_the_village_and_its_county(app):
 
 
 def test_county_options_label_with_the_city_and_filter_by_code(app):
-    a = factories.make_tree()
-    b = factories.make_tree("441900", "东莞市", "441900", "东莞市")  # a county-level city named like its city
+    factories.make_tree()
+    factories.make_tree("441900", "东莞市", "441900", "东莞市")  # a county-level city named like its city
     db.session.commit()
     assert regions.county_options() == [("441424", "梅州市 五华县"), ("441900", "东莞市")]
     assert regions.county_options({"441900"}) == [("441900", "东莞市")]

@@ -26,7 +26,9 @@ def test_bureau_cannot_register_outside_its_region(world, login):
     c = login(world.a.county_bureau)
     r = c.post("/bureau/enterprises/new", data={"name": "外地企业", "credit_code": credit_code(),
                                                 "county_code": "441302"})
-    assert "不在您的管辖范围内" in r.get_data(as_text=True)
+    page = r.get_data(as_text=True)
+    # A refusal beside the county, on the form as typed: not an error page that loses it.
+    assert r.status_code == 200 and "不在您的管辖范围内" in page and 'value="外地企业"' in page
     assert db.session.scalar(select(func.count(Enterprise.id)).where(Enterprise.name == "外地企业")) == 0
 
 
