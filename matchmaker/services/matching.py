@@ -9,11 +9,12 @@ worker shows in every worker's rankings at its next query, without a full rebuil
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import aliased
 
 from matchmaker.extensions import db
@@ -30,13 +31,20 @@ from matchmaker.orm import utcnow
 
 _lock = threading.RLock()
 
+# A change-log id is taken when its transaction writes the row, but that transaction may commit after a later
+# one: a reader then sees id 11 before id 10. Ids skipped over are looked for again for this long (a rolled-back
+# transaction leaves its id unused for good), and at most this many at once.
+GAP_WAIT_SECONDS = 120.0
+GAPS_MAX = 1000
+
 
 @dataclass
 class _State:
     index: MatchIndex
     catalogue: TradeCatalogue
-    seen: int  # the last MatchingChange.id applied
-    open_counties: tuple[int, list[str]] | None = None  # (seen, counties): see open_vacancy_counties
+    seen: int  # the highest MatchingChange.id applied
+    open_counties: list[str] | None = None  # see open_vacancy_counties; None once a change is applied
+    gaps: dict[int, float] = field(default_factory=dict)  # ids below `seen` not read yet → when first missed
 
 
 _state: _State | None = None
@@ -245,11 +253,32 @@ def _vacancy_records(ids=None) -> list[VacancyRecord]:
 
 def _build() -> _State:
     seen = db.session.scalar(select(func.max(MatchingChange.id))) or 0
+    # Changes of transactions still open hold ids below `seen` that are not visible yet: wait for them too.
+    recent = db.session.scalars(select(MatchingChange.id).where(MatchingChange.id > seen - GAPS_MAX)).all()
     catalogue = load_catalogue()
     index = MatchIndex.from_columns(catalogue, _worker_columns(catalogue),
                                     VacancyColumns.from_records(_vacancy_records(), catalogue), load_policy(),
                                     load_context())
-    return _State(index=index, catalogue=catalogue, seen=seen)
+    state = _State(index=index, catalogue=catalogue, seen=seen)
+    if recent:
+        _note_gaps(state, range(min(recent), seen + 1), set(recent))
+    return state
+
+
+def _note_gaps(state: _State, expected: range, present: set[int]) -> None:
+    now = time.monotonic()
+    for change_id in expected:
+        if change_id not in present:
+            state.gaps.setdefault(change_id, now)
+
+
+def _forget_old_gaps(state: _State) -> None:
+    now = time.monotonic()
+    for change_id, since in list(state.gaps.items()):
+        if now - since > GAP_WAIT_SECONDS:
+            del state.gaps[change_id]
+    while len(state.gaps) > GAPS_MAX:
+        del state.gaps[min(state.gaps, key=state.gaps.get)]
 
 
 def _apply(state: _State, changes: list[tuple[int, str, int | None]]) -> _State:
@@ -268,7 +297,8 @@ def _apply(state: _State, changes: list[tuple[int, str, int | None]]) -> _State:
                 _remove(remove, object_id)
     if "context" in kinds:
         _sync_context(state.index.ctx, load_context())
-    state.seen = changes[-1][0]
+    state.seen = max(state.seen, changes[-1][0])
+    state.open_counties = None
     return state
 
 
@@ -302,12 +332,23 @@ def current() -> _State:
         if _state is None:
             _state = _build()
             return _state
-        changes = db.session.execute(select(MatchingChange.id, MatchingChange.kind, MatchingChange.object_id)
-                                     .where(MatchingChange.id > _state.seen).order_by(MatchingChange.id)).all()
-        if changes and changes[0][0] > _state.seen + 1 and _pruned_since(_state.seen):
+        _forget_old_gaps(_state)
+        unread = MatchingChange.id > _state.seen
+        if _state.gaps:
+            unread = or_(unread, MatchingChange.id.in_(list(_state.gaps)))
+        changes = [tuple(c) for c in db.session.execute(
+            select(MatchingChange.id, MatchingChange.kind, MatchingChange.object_id).where(unread)
+            .order_by(MatchingChange.id)).all()]
+        newer = [c[0] for c in changes if c[0] > _state.seen]
+        if newer and newer[0] > _state.seen + 1 and _pruned_since(_state.seen):
             _state = _build()  # changes this process never saw were pruned: rebuild rather than miss them
         elif changes:
-            _state = _apply(_state, [tuple(c) for c in changes])
+            seen = _state.seen
+            _state = _apply(_state, changes)
+            for change_id, _kind, _object_id in changes:
+                _state.gaps.pop(change_id, None)
+            if newer:
+                _note_gaps(_state, range(seen + 1, newer[-1] + 1), set(newer))
         return _state
 
 
@@ -340,10 +381,9 @@ def open_vacancy_counties() -> list[str]:
     """The 6-digit codes of the counties with an open vacancy, from the index; worked out again only after the
     index has taken in a change (every seeker's page offers them)."""
     state = current()
-    cached = state.open_counties
-    if cached is None or cached[0] != state.seen:
-        cached = state.open_counties = (state.seen, state.index.vacancy_counties(("open",)))
-    return cached[1]
+    if state.open_counties is None:
+        state.open_counties = state.index.vacancy_counties(("open",))
+    return state.open_counties
 
 
 def explain(worker_id: int, vacancy_id: int, statuses=("available", "nominated")) -> Explanation:
