@@ -933,12 +933,13 @@ class MatchIndex:
         s_e, t_e = self._skill_training_from_postings(q, len(cand), inv[rows].astype(np.int64), trade[rows],
                                                       level[rows], kind[rows], general)
         tot, parts, ok = self._score_worker_slots(q, pt, cand, s_e, t_e)
-        slots, tot = cand[ok], tot[ok]
-        parts = [p[ok] for p in parts]
+        keep = np.flatnonzero(ok)
+        slots, tot = cand[keep], tot[keep]
         ids = W.id[slots]
-        top = _topk(ids, tot, k)
-        place_top = W.pk[slots[top]] // 5
-        return Ranking(ids[top], tot[top], parts[0][top], parts[1][top], parts[2][top],
+        best = _topk(ids, tot, k)
+        top = keep[best]  # the parts are gathered for the top k only, not filtered whole
+        place_top = W.pk[slots[best]] // 5
+        return Ranking(ids[best], tot[best], parts[0][top], parts[1][top], parts[2][top],
                        np.minimum(parts[3][top], pol.bonus_cap), dist[place_top], len(cand), pol.version)
 
     def _posting_bound(self, q: _VQ, pt: dict, ranges, owner, trade, level, kind) -> np.ndarray:
