@@ -67,10 +67,9 @@ def _sent_again(actor: User, vacancy: Vacancy, worker: Worker, note: str) -> Job
         .execution_options(synchronize_session=False))
     if again.rowcount != 1:
         return None
-    invitation = db.session.scalar(select(JobInvitation).where(JobInvitation.worker_id == worker.id,
-                                                               JobInvitation.vacancy_id == vacancy.id))
-    db.session.refresh(invitation)
-    return invitation
+    return db.session.scalar(select(JobInvitation).where(JobInvitation.worker_id == worker.id,
+                                                         JobInvitation.vacancy_id == vacancy.id)
+                             .execution_options(populate_existing=True))  # as just written, not as first read
 
 
 def _sent_today(enterprise_id: int) -> int:

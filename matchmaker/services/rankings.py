@@ -102,8 +102,7 @@ def vacancies_for(actor: User, k: int = 20) -> list[RankedVacancy]:
         return []
     state = matching.current()
     try:
-        ranking = state.index.rank_vacancies(actor.worker_id, k=k, statuses=("available", "nominated", "employed",
-                                                                              "not_seeking"))
+        ranking = state.index.rank_vacancies(actor.worker_id, k=k, statuses=BROWSING_STATUSES)
     except UnknownRecord:  # the record was anonymised: nothing left to rank on
         return []
     rows = {v.id: v for v in db.session.scalars(vacancies.listed(select(Vacancy).where(

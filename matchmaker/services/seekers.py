@@ -24,7 +24,6 @@ from matchmaker.services.errors import DomainError, Forbidden, refused_on_confli
 from matchmaker.services.paging import Pager
 from matchmaker.services.permissions import load_for
 
-#: every worker status may browse a ranking of their own (a seeker who is employed still looks around)
 PROFILE_STEPS = ("skills", "certificates", "training", "where", "wage", "availability")
 MAX_WAGE = 100000
 
