@@ -2,6 +2,8 @@
 
 The Chinese texts are the engine's own (matchmaker.matching.messages.TEMPLATES["zh_CN"]); a test keeps the two
 equal. Parameters that are codes (levels, zones, training modes) are turned into labels here."""
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
 
 from matchmaker.vocabulary import label, translated
@@ -63,3 +65,29 @@ def render_reason(key: str, params: dict) -> str:
     if "status" in values:
         values["status"] = label("worker_status", values["status"])
     return translated(REASON_TEXT[key]) % values
+
+
+PARTS = (_l("技能"), _l("距离"), _l("培训"))
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreFigures:
+    """What a score card shows, formatted: the total, each part as (name, bar width in steps of 10 %, percent),
+    the bonus (None when there is none), the coverage in percent, and the reasons as sentences."""
+    total: str
+    parts: tuple[tuple[str, int, str], ...]
+    bonus: str | None
+    coverage: int
+    reasons: tuple[str, ...]
+
+
+def score_figures(ex) -> ScoreFigures:
+    """A score card's figures from its explanation. Made here, not in the template: some 25 template operations
+    per card (filters, lookups, a call per reason) cost about 90 µs, a page of 20 cards a seventh of its time."""
+    values = (ex.skill, ex.location, ex.training)
+    return ScoreFigures(
+        total="%.0f" % ex.total,
+        parts=tuple((translated(name), round(v * 10) * 10, "%.0f" % (v * 100)) for name, v in zip(PARTS, values)),
+        bonus="%.0f" % ex.bonus if ex.bonus else None,
+        coverage=round(ex.coverage * 100),
+        reasons=tuple(render_reason(key, params) for key, params in ex.reasons))

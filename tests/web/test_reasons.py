@@ -1,11 +1,13 @@
-"""Every reason the engine can give has a translatable text here, equal to the engine's own Chinese."""
+"""Every reason the engine can give has a translatable text here, equal to the engine's own Chinese; a score
+card's figures are formatted as the cards show them."""
 import re
+from types import SimpleNamespace
 
 import pytest
 from flask_babel import force_locale
 
 from matchmaker.matching.messages import REASON_KEYS, TEMPLATES
-from matchmaker.web.reasons import REASON_TEXT, render_reason
+from matchmaker.web.reasons import REASON_TEXT, render_reason, score_figures
 
 SAMPLE = {"trade": "电工", "status": "employed", "age": 30, "min": 18, "max": 45, "level": 2, "required_level": 3,
           "required": "焊工", "mode": "work_then_train", "from": "output", "to": "park", "km": 35, "cap": 10,
@@ -26,3 +28,30 @@ def test_every_reason_renders(app, locale):
             assert "%(" not in text and text
             if locale == "en":
                 assert not re.search(r"[\u4e00-\u9fff]{3,}", text.replace("电工", "").replace("焊工", "").replace("一企一村", "")), text
+
+
+def _explanation(**fields):
+    base = dict(total=83.46, skill=0.95, location=0.25, training=0.0, bonus=0.0, coverage=0.845,
+                reasons=[("skill_match", {"trade": "焊工", "level": 3}), ("willing_to_train", {})])
+    return SimpleNamespace(**{**base, **fields})
+
+
+def test_score_figures_are_formatted_for_the_card(app):
+    with app.test_request_context(), force_locale("zh_CN"):
+        card = score_figures(_explanation())
+        assert card.total == "83"
+        # bars in steps of 10 %, rounded half to even as Jinja's round filter did: 9.5 → 10, 2.5 → 2
+        assert card.parts == (("技能", 100, "95"), ("距离", 20, "25"), ("培训", 0, "0"))
+        assert card.bonus is None and card.coverage == 84
+        assert card.reasons == ("掌握焊工技能（三级/高级工）", "愿意参加培训")
+        assert score_figures(_explanation(bonus=4.5)).bonus == "4"
+    with app.test_request_context(), force_locale("en"):
+        assert [name for name, _w, _p in score_figures(_explanation()).parts] == ["Skills", "Distance", "Training"]
+
+
+def test_a_score_card_escapes_its_reasons(app):
+    with app.test_request_context(), force_locale("zh_CN"):
+        html = app.jinja_env.from_string('{% from "_macros/score.html" import score_card %}{{ score_card(ex) }}') \
+            .render(ex=_explanation(reasons=[("skill_match", {"trade": "<b>焊工</b>", "level": 3})]))
+    assert "&lt;b&gt;焊工&lt;/b&gt;" in html and "<b>" not in html
+    assert 'class="fill w100"' in html and "83</strong>" in html
