@@ -13,11 +13,12 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
 from matchmaker.extensions import db
 from matchmaker.matching.errors import UnknownRecord
-from matchmaker.models import Notification, Pairing, Referral, User, Vacancy, Village, Worker
+from matchmaker.models import JobInvitation, Notification, Pairing, Referral, User, Vacancy, Village, Worker
 from matchmaker.orm import utcnow
 from matchmaker.services import matching
 from matchmaker.services.errors import DomainError, NotFound
@@ -41,6 +42,8 @@ KINDS: dict[str, Kind] = {
     "invitation_sent": Kind(_l("%(enterprise)s邀请 %(worker)s 应聘“%(vacancy)s”，请查看后答复。")),
     "invitation_accepted": Kind(_l("%(worker)s 接受了您的邀请，应聘“%(vacancy)s”。")),
     "invitation_declined": Kind(_l("候选人 %(worker)s 谢绝了“%(vacancy)s”的应聘邀请。")),
+    "invitation_lapsed_filled": Kind(_l("%(enterprise)s的“%(vacancy)s”已招满，给 %(worker)s 的应聘邀请已失效。")),
+    "invitation_lapsed_worker": Kind(_l("候选人 %(worker)s 已无法应聘，“%(vacancy)s”的应聘邀请已失效。")),
     "pairing_approved": Kind(_l("人社部门已批准%(enterprise)s与%(village)s的一企一村结对。")),
     "pairing_rejected": Kind(_l("人社部门未批准（或终止了）%(enterprise)s与%(village)s的一企一村结对：%(reason)s")),
     "park_link_approved": Kind(_l("人社部门已批准与%(park)s的园校对接。")),
@@ -162,6 +165,32 @@ def invitation_declined(invitation) -> None:
     notify(_staff_of_enterprise([invitation.vacancy.enterprise_id]), "invitation_declined",
            link_to("enterprise.candidates", vacancy_id=invitation.vacancy_id),
            worker=invitation.worker.name[:1] + "*", vacancy=invitation.vacancy.title)
+
+
+def _invitations(invitation_ids) -> list:
+    return db.session.scalars(select(JobInvitation).where(JobInvitation.id.in_(invitation_ids)).options(
+        joinedload(JobInvitation.worker), joinedload(JobInvitation.vacancy).joinedload(Vacancy.enterprise))).all()
+
+
+def invitations_lapsed_vacancy_filled(invitation_ids) -> None:
+    """Each invited worker's side hears that the vacancy filled before they answered."""
+    for invitation in _invitations(invitation_ids):
+        village = _village_of_worker(invitation.worker)
+        recipients = _seekers_of([invitation.worker_id]) | (_coordinators_of([village.id]) if village else set())
+        notify(recipients, "invitation_lapsed_filled", link_to("invitations.index"),
+               enterprise=invitation.vacancy.enterprise.name, worker=invitation.worker.name,
+               vacancy=invitation.vacancy.title)
+
+
+def invitations_lapsed_worker_hired(invitation_ids, hired_by: int | None) -> None:
+    """Each other enterprise that invited the worker hears that the invitation lapsed, not why: where someone
+    now works is not theirs to learn. The enterprise that hired them knows."""
+    for invitation in _invitations(invitation_ids):
+        if invitation.vacancy.enterprise_id == hired_by:
+            continue
+        notify(_staff_of_enterprise([invitation.vacancy.enterprise_id]), "invitation_lapsed_worker",
+               link_to("enterprise.candidates", vacancy_id=invitation.vacancy_id),
+               worker=invitation.worker.name[:1] + "*", vacancy=invitation.vacancy.title)
 
 
 def pairing_changed(actor: User, pairing: Pairing, kind: str) -> None:

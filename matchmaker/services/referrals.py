@@ -214,20 +214,28 @@ def take_openings(vacancy_id: int, n: int = 1) -> bool:
     return taken.rowcount == 1
 
 
-def lapse_invitations(*, vacancy_id: int | None = None, worker_id: int | None = None) -> int:
+def lapse_invitations(*, vacancy_id: int | None = None, worker_id: int | None = None,
+                      hired_by: int | None = None) -> int:
     """Expire, in the caller's transaction, the invitations still pending that can no longer be taken up: those
-    to a vacancy just filled, or those of a worker just hired. Otherwise they would wait their 30 days on both
-    sides, and accepting one would only be refused. (A closed vacancy keeps them: closing is often a pause, and
-    accepting is refused while it lasts.) The enterprise may invite again later: see invitations.invite."""
+    to a vacancy just filled, or those of a worker just hired (by the enterprise ``hired_by``). Otherwise they
+    would wait their 30 days on both sides, and accepting one would only be refused. (A closed vacancy keeps
+    them: closing is often a pause, and accepting is refused while it lasts.) The other side is told: the
+    invited worker's, or each other enterprise that invited the worker. The enterprise may invite again later:
+    see invitations.invite."""
     if (vacancy_id is None) == (worker_id is None):
         raise ValueError("one of vacancy_id, worker_id")
     which = JobInvitation.vacancy_id == vacancy_id if vacancy_id is not None else JobInvitation.worker_id == worker_id
-    done = db.session.execute(update(JobInvitation).where(JobInvitation.status == "pending", which)
-                              .values(status="expired").execution_options(synchronize_session=False))
-    if done.rowcount:
+    lapsed = db.session.scalars(update(JobInvitation).where(JobInvitation.status == "pending", which)
+                                .values(status="expired").returning(JobInvitation.id)
+                                .execution_options(synchronize_session=False)).all()
+    if lapsed:
         audit.record(None, "invitation.lapsed", "vacancy" if vacancy_id is not None else "worker",
-                     vacancy_id if vacancy_id is not None else worker_id, count=done.rowcount)
-    return done.rowcount or 0
+                     vacancy_id if vacancy_id is not None else worker_id, count=len(lapsed))
+        if vacancy_id is not None:
+            notifications.invitations_lapsed_vacancy_filled(lapsed)
+        else:
+            notifications.invitations_lapsed_worker_hired(lapsed, hired_by)
+    return len(lapsed)
 
 
 def new_placement(worker: Worker, vacancy: Vacancy, start_date: date, channel: str, monthly_wage: int | None,
@@ -235,7 +243,7 @@ def new_placement(worker: Worker, vacancy: Vacancy, start_date: date, channel: s
     """The placement of a hire with its follow-up visits at 1, 3, 6 and 12 months; the worker is employed.
     Call after take_openings and a refresh of the vacancy (a full vacancy is marked filled)."""
     worker.status = "employed"
-    lapse_invitations(worker_id=worker.id)
+    lapse_invitations(worker_id=worker.id, hired_by=vacancy.enterprise_id)
     placement = Placement(worker=worker, vacancy=vacancy, enterprise_id=vacancy.enterprise_id,
                           referral_id=referral_id, start_date=start_date, channel=channel,
                           transfer_type=_transfer_type(worker, vacancy), monthly_wage=monthly_wage)

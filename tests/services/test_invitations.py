@@ -208,6 +208,10 @@ def test_a_vacancy_filled_by_editing_lapses_its_invitations_and_reopened_may_sen
     assert db.session.get(JobInvitation, pending.id).status == "expired"
     assert db.session.get(JobInvitation, declined.id).status == "declined"  # answered: stays as it was
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "invitation.lapsed")).detail["count"] == 1
+    # the worker's side of the lapsed invitation is told, the one who had declined is not
+    told = "企业甲的“焊工”已招满，给 工人甲 的应聘邀请已失效。"
+    assert _notes(a.seeker, "invitation_lapsed_filled") == [told] == _notes(a.coordinator, "invitation_lapsed_filled")
+    assert len(db.session.scalars(select(Notification).where(Notification.kind == "invitation_lapsed_filled")).all()) == 2
     with pytest.raises(DomainError, match="已过期"):
         invitations.answer(a.seeker, pending.id, accept=True, consent=True)
     welding = db.session.get(Vacancy, welding.id)
@@ -239,3 +243,29 @@ def test_a_hire_lapses_the_worker_s_other_invitations_and_a_filled_vacancy_s(wor
     assert db.session.get(JobInvitation, to_welding.id).status == "expired"  # hired elsewhere
     assert db.session.get(JobInvitation, to_labour.id).status == "expired"  # no place left
     assert db.session.get(Vacancy, labour.id).status == "filled"
+    # the other worker's side hears that 普工 filled; enterprise A hired a.worker itself and is told nothing
+    assert _notes(a.coordinator, "invitation_lapsed_filled") == ["企业甲的“普工”已招满，给 焊工乙 的应聘邀请已失效。"]
+    assert not db.session.scalars(select(Notification).where(Notification.kind == "invitation_lapsed_worker")).all()
+
+
+def test_a_hire_tells_the_other_enterprises_that_invited_the_worker_but_not_where(world, welding):
+    from datetime import date
+
+    from matchmaker.services import referrals
+    a, b = world.a, world.b
+    elsewhere = Vacancy(enterprise=b.enterprise, title="焊工（乙厂）", site_county=b.county, longitude=115.0,
+                        latitude=24.0, headcount=5, wage_min=5000, wage_max=7000, status="open", age_max=55)
+    db.session.add(elsewhere)
+    db.session.commit()
+    from_b = invitations.invite(b.employer, elsewhere.id, a.worker.id)
+    [r] = referrals.nominate(a.coordinator, welding.id, [a.worker.id], "", consent=True)
+    for step in ("shortlisted", "interview", "offered"):
+        referrals.move(a.employer, r.id, step)
+    referrals.hire(a.employer, r.id, date.today(), 6000)
+    db.session.expire_all()
+    assert db.session.get(JobInvitation, from_b.id).status == "expired"
+    [told] = _notes(b.employer, "invitation_lapsed_worker")
+    assert told == "候选人 工* 已无法应聘，“焊工（乙厂）”的应聘邀请已失效。"
+    assert "企业甲" not in told and "焊工”" not in told.replace("焊工（乙厂）", "")  # not where they were hired
+    assert not _notes(a.employer, "invitation_lapsed_worker")
+    assert not _notes(a.seeker, "invitation_lapsed_filled")  # the worker's own side: nothing lapsed for want of room
