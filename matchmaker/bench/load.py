@@ -10,8 +10,9 @@
 3. The demo enterprise, seeker (and, when /api/v1 exists, an API token of the enterprise) sign in; one wrk process
    per route then runs for the same fixed time, all at once, the clients shared out between them, so every route
    is measured under the same mixed load. A bare static file served by the same gunicorn is the baseline.
-4. Per route: requests, requests/s, p50/p95/max and the ratio to the static baseline; the LAST line printed is
-   one JSON object. Exit status 1 when any route had an error (a non-200 answer or a socket error).
+4. Per route: requests, requests/s, p50/p95/max and the ratio to the static baseline; then the CPU the run took
+   (cores busy, and milliseconds per request for gunicorn and for PostgreSQL: "cpu" in the JSON, Linux only). The
+   LAST line printed is one JSON object. Exit status 1 when any route had an error (non-200 or a socket error).
 5. Then the same routes again with people's pace (--think-ms, a pause of 1 s on average between pages by
    default; "users" in the JSON), driven by the small asyncio client below (see there why not wrk). The first
    run measures the server saturated (50 clients that never pause are far more than 50 people), the second
@@ -461,6 +462,74 @@ def drive_users(base: str, routes: list[Route], clients: int, duration: float, t
     return results
 
 
+# --- where the CPU went ---------------------------------------------------------------------------------------
+#
+# On a shared machine the rate varies from run to run with the neighbours (±10 % seen here), and a closed loop only
+# says the server is saturated. The CPU each page costs, split between gunicorn and PostgreSQL, varies far less
+# and says where the limit is. Read from /proc: Linux only; elsewhere the figures are left out.
+
+@dataclass
+class CpuSample:
+    at: float
+    machine: tuple[int, int] | None  # /proc/stat jiffies: (busy, all)
+    seconds: dict[int, tuple[str, float]]  # pid → (gunicorn | postgresql, user + system CPU seconds so far)
+
+
+def _proc_cpu(pid: str, tick: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+
+
+def cpu_sample(gunicorn_group: int, database: str) -> CpuSample | None:
+    """CPU seconds so far of gunicorn's processes (its process group) and of PostgreSQL's backends serving
+    ``database``; None without /proc."""
+    if not Path("/proc/stat").exists():
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for pid in (p for p in os.listdir("/proc") if p.isdigit()):
+        try:
+            if os.getpgid(int(pid)) == gunicorn_group:
+                seconds[int(pid)] = ("gunicorn", _proc_cpu(pid, tick))
+                continue
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+            if cmdline.startswith("postgres:") and f" {database} " in cmdline:
+                seconds[int(pid)] = ("postgresql", _proc_cpu(pid, tick))
+        except (OSError, IndexError, ValueError):  # gone meanwhile, or not ours to read
+            continue
+    jiffies = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    machine = (sum(jiffies) - jiffies[3] - jiffies[4], sum(jiffies))  # all but idle and iowait
+    return CpuSample(time.perf_counter(), machine, seconds)
+
+
+def cpu_used(before: CpuSample | None, after: CpuSample | None, requests: int) -> dict | None:
+    """Cores busy over the run and CPU milliseconds per request (all routes), for gunicorn and PostgreSQL."""
+    if before is None or after is None or after.at <= before.at:
+        return None
+    elapsed = after.at - before.at
+    used = {"gunicorn": 0.0, "postgresql": 0.0}
+    for pid, (who, seconds) in after.seconds.items():
+        start = before.seconds.get(pid)
+        used[who] += seconds - (start[1] if start is not None and start[0] == who else 0.0)  # new: all of it
+    busy, total = (a - b for a, b in zip(after.machine, before.machine))
+    out = {"cores": os.cpu_count(), "machine_busy_cores": round(busy / total * os.cpu_count(), 2) if total else None}
+    for who, seconds in used.items():
+        out[f"{who}_cores"] = round(seconds / elapsed, 2)
+        out[f"{who}_ms_per_request"] = round(seconds / requests * 1000, 2) if requests else None
+    return out
+
+
+def _requests(results: dict) -> int:
+    return sum(r["requests"] for r in results.values())
+
+
+def _log_cpu(cpu: dict | None) -> None:
+    if cpu is not None:
+        _log(f"CPU: {cpu['machine_busy_cores']} of {cpu['cores']} cores busy; gunicorn {cpu['gunicorn_cores']} "
+             f"cores ({cpu['gunicorn_ms_per_request']} ms a request), PostgreSQL {cpu['postgresql_cores']} cores "
+             f"({cpu['postgresql_ms_per_request']} ms a request)")
+
+
 # --- the command --------------------------------------------------------------------------------------------
 
 def _summarise(results: dict, heading: str) -> tuple[float, float]:
@@ -505,10 +574,15 @@ def run(url: str, n_workers: int, clients: int, duration: float, gunicorn_worker
             warm_up(server.base, routes)
             _log(f"gunicorn ready and warm in {time.perf_counter() - t:.1f}s; driving {clients} clients "
                  f"for {duration:g}s over {len(routes)} routes")
+            database = _database_name(url)
+            before = cpu_sample(server.proc.pid, database)
             results = drive(server.base, routes, clients, duration, timeout, workdir)
+            cpu = cpu_used(before, cpu_sample(server.proc.pid, database), _requests(results))
             if think_ms > 0:
                 time.sleep(2)  # let gunicorn finish what wrk left queued, so the second run starts on a quiet server
+                before = cpu_sample(server.proc.pid, database)
                 users = drive_users(server.base, routes, clients, duration, timeout, think_ms)
+                users_cpu = cpu_used(before, cpu_sample(server.proc.pid, database), _requests(users))
         except BaseException:
             log = (workdir / "gunicorn.log")
             if log.exists():
@@ -521,12 +595,14 @@ def run(url: str, n_workers: int, clients: int, duration: float, gunicorn_worker
     out = {"bench": "load", "database": "postgresql", "workers": n_workers, "clients": clients,
            "duration_s": duration, "gunicorn_workers": gunicorn_workers, "client_tool": "wrk", "server": server.base,
            "routes": results, "p95_max_ms": p95_max, "rps_total": rps_total,
-           "errors": sum(r["errors"] for r in results.values()), "notes": notes}
+           "errors": sum(r["errors"] for r in results.values()), "notes": notes, "cpu": cpu}
+    _log_cpu(cpu)
     if users is not None:
         p95_max, rps_total = _summarise(users, f"{clients} users, each reading a page for about {think_ms} ms "
                                                f"before the next:")
         out["users"] = {"think_ms": think_ms, "clients": clients, "routes": users, "p95_max_ms": p95_max,
-                        "rps_total": rps_total}
+                        "rps_total": rps_total, "cpu": users_cpu}
+        _log_cpu(users_cpu)
         out["errors"] += sum(r["errors"] for r in users.values())
     out["total_s"] = round(time.perf_counter() - started, 1)
     return out
