@@ -86,3 +86,26 @@ def test_no_session_used_means_no_transaction(app, endings):
     with app.app_context():
         pass
     assert endings == []
+
+
+def test_sql_not_built_by_select_counts_as_a_write(app, world, endings):
+    """A text() statement may say SELECT and still write (a function, a second statement): it keeps the
+    rollback, as does a read from a WITH."""
+    with app.app_context():
+        db.session.execute(text("SELECT 1")).all()
+    with app.app_context():
+        db.session.execute(select(Worker.id).cte("w").select()).all()
+    assert endings == ["rollback", "rollback"]
+
+
+def test_objects_read_stay_readable_after_the_request(app, world):
+    with app.app_context():
+        worker = db.session.get(Worker, world.a.worker.id)
+    assert worker.name == "工人甲"  # not expired by the commit: nothing to reload, no detached-instance error
+
+
+def test_a_connection_lost_during_the_request_still_closes_quietly(app, world, endings):
+    with app.app_context():
+        db.session.execute(select(Worker.id)).all()
+        db.session.connection().invalidate()
+    assert "commit" not in endings
