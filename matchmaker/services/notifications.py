@@ -99,19 +99,25 @@ def notify(user_ids, kind: str, link: str = "", **params) -> int:
     return len(ids)
 
 
+def _users_by(role: str, column, keys) -> dict[int, set[int]]:
+    """The active users of a role, by the enterprise, village or worker (``column``) they belong to."""
+    found: dict[int, set[int]] = defaultdict(set)
+    for key, user_id in db.session.execute(select(column, User.id).where(
+            User.role == role, User.active.is_(True), column.in_(set(keys)))):
+        found[key].add(user_id)
+    return found
+
+
 def _staff_of_enterprise(enterprise_ids) -> set[int]:
-    return set(db.session.scalars(select(User.id).where(User.role == "enterprise", User.active.is_(True),
-                                                        User.enterprise_id.in_(set(enterprise_ids)))))
+    return set().union(*_users_by("enterprise", User.enterprise_id, enterprise_ids).values())
 
 
 def _coordinators_of(village_ids) -> set[int]:
-    return set(db.session.scalars(select(User.id).where(User.role == "coordinator", User.active.is_(True),
-                                                        User.village_id.in_(set(village_ids)))))
+    return set().union(*_users_by("coordinator", User.village_id, village_ids).values())
 
 
 def _seekers_of(worker_ids) -> set[int]:
-    return set(db.session.scalars(select(User.id).where(User.role == "seeker", User.active.is_(True),
-                                                        User.worker_id.in_(set(worker_ids)))))
+    return set().union(*_users_by("seeker", User.worker_id, worker_ids).values())
 
 
 def _village_of_worker(worker: Worker) -> Village | None:
@@ -173,22 +179,27 @@ def _invitations(invitation_ids) -> list:
 
 
 def invitations_lapsed_vacancy_filled(invitation_ids) -> None:
-    """Each invited worker's side hears that the vacancy filled before they answered."""
-    for invitation in _invitations(invitation_ids):
-        village = _village_of_worker(invitation.worker)
-        recipients = _seekers_of([invitation.worker_id]) | (_coordinators_of([village.id]) if village else set())
-        notify(recipients, "invitation_lapsed_filled", link_to("invitations.index"),
-               enterprise=invitation.vacancy.enterprise.name, worker=invitation.worker.name,
-               vacancy=invitation.vacancy.title)
+    """Each invited worker's side hears that the vacancy filled before they answered. A vacancy may have many
+    invitations: the recipients come in three queries, whatever their number."""
+    invitations = _invitations(invitation_ids)
+    seekers = _users_by("seeker", User.worker_id, [i.worker_id for i in invitations])
+    village_of = dict(db.session.execute(select(Village.region_id, Village.id).where(
+        Village.region_id.in_({i.worker.home_region_id for i in invitations}))).all())
+    coordinators = _users_by("coordinator", User.village_id, village_of.values())
+    for invitation in invitations:
+        village_id = village_of.get(invitation.worker.home_region_id)
+        notify(seekers[invitation.worker_id] | coordinators[village_id], "invitation_lapsed_filled",
+               link_to("invitations.index"), enterprise=invitation.vacancy.enterprise.name,
+               worker=invitation.worker.name, vacancy=invitation.vacancy.title)
 
 
 def invitations_lapsed_worker_hired(invitation_ids, hired_by: int | None) -> None:
     """Each other enterprise that invited the worker hears that the invitation lapsed, not why: where someone
     now works is not theirs to learn. The enterprise that hired them knows."""
-    for invitation in _invitations(invitation_ids):
-        if invitation.vacancy.enterprise_id == hired_by:
-            continue
-        notify(_staff_of_enterprise([invitation.vacancy.enterprise_id]), "invitation_lapsed_worker",
+    invitations = [i for i in _invitations(invitation_ids) if i.vacancy.enterprise_id != hired_by]
+    staff = _users_by("enterprise", User.enterprise_id, [i.vacancy.enterprise_id for i in invitations])
+    for invitation in invitations:
+        notify(staff[invitation.vacancy.enterprise_id], "invitation_lapsed_worker",
                link_to("enterprise.candidates", vacancy_id=invitation.vacancy_id),
                worker=invitation.worker.name[:1] + "*", vacancy=invitation.vacancy.title)
 

@@ -418,6 +418,11 @@ def graduate(actor: User, class_id: int, outcomes: dict[int, Outcome], start_dat
                                 n=max(vacancy.headcount - vacancy.filled, 0), g=len(graduates)))
         db.session.refresh(vacancy)
     result = GraduationResult(order_class=oc)
+    # The seats are all taken already: the first placement finds the vacancy full and lapses its pending
+    # invitations. The graduates' own must lapse first, as hires, or they would be told it filled without them.
+    for s in rows:
+        if decided[s.id][0]:
+            referrals.lapse_invitations(worker_id=s.worker_id, hired_by=vacancy.enterprise_id)
     for s in rows:
         ok, reason = decided[s.id]
         s.outcome_note = reason

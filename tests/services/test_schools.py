@@ -287,6 +287,21 @@ def test_graduating_creates_placements_and_follow_ups_in_one_step(world, park, w
     assert db.session.scalar(select(func.count(Placement.id))) == 2
 
 
+def test_graduates_invited_to_their_vacancy_are_not_told_it_filled_without_them(world, park, welder):
+    """All seats are taken before the first placement, which finds the vacancy full: the graduates' own pending
+    invitations lapse as hires (no message), and only an outsider's side hears that the vacancy filled."""
+    from matchmaker.models import JobInvitation, Notification
+    oc, vacancy, people, rows = _ready_class(world, park, welder, headcount=2, intake=2, students=2)
+    outsider = make_worker(world.b.village, name="外村人")
+    db.session.add_all([JobInvitation(worker_id=w.id, vacancy_id=vacancy.id) for w in (*people, outsider)])
+    db.session.commit()
+    schools.graduate(world.a.teacher, oc.id, {r.id: schools.Outcome(True) for r in rows},
+                     date.today() + timedelta(days=7), 5200)
+    assert set(db.session.scalars(select(JobInvitation.status))) == {"expired"}
+    told = db.session.scalars(select(Notification).where(Notification.kind == "invitation_lapsed_filled")).all()
+    assert [(n.user_id, n.params["worker"]) for n in told] == [(world.b.coordinator.id, "外村人")]
+
+
 def test_graduation_is_all_or_nothing_when_places_ran_out(world, park, welder):
     oc, vacancy, people, rows = _ready_class(world, park, welder)
     # Meanwhile the enterprise filled two of the three places another way.
