@@ -60,9 +60,11 @@ def test_the_load_command_prints_figures_for_every_route_without_errors():
     if sys.platform.startswith("linux"):  # where the CPU went, from /proc: some in gunicorn and in PostgreSQL
         for phase in (result, users):
             cpu = phase["cpu"]
-            assert cpu["gunicorn_ms_per_request"] > 0 and cpu["postgresql_ms_per_request"] > 0, cpu
+            assert cpu["gunicorn_ms_per_page"] > 0, cpu
+            if urllib.parse.urlsplit(URL).hostname in ("127.0.0.1", "localhost", None):  # its backends are seen
+                assert cpu["postgresql_ms_per_page"] > 0, cpu
             assert 0 < cpu["gunicorn_cores"] <= cpu["cores"] + 0.1 and 0 < cpu["machine_busy_cores"], cpu
-        assert "CPU:" in proc.stderr and "ms a request" in proc.stderr
+        assert "CPU:" in proc.stderr and "ms a page" in proc.stderr
     # The per-route lines are printed too, for people reading the CI log.
     assert "p95" in proc.stderr and "static (baseline)" in proc.stderr
     # gunicorn was stopped: nothing listens on its port any more.

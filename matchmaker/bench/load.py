@@ -11,7 +11,7 @@
    per route then runs for the same fixed time, all at once, the clients shared out between them, so every route
    is measured under the same mixed load. A bare static file served by the same gunicorn is the baseline.
 4. Per route: requests, requests/s, p50/p95/max and the ratio to the static baseline; then the CPU the run took
-   (cores busy, and milliseconds per request for gunicorn and for PostgreSQL: "cpu" in the JSON, Linux only). The
+   (cores busy, and milliseconds per page for gunicorn and for PostgreSQL: "cpu" in the JSON, Linux only). The
    LAST line printed is one JSON object. Exit status 1 when any route had an error (non-200 or a socket error).
 5. Then the same routes again with people's pace (--think-ms, a pause of 1 s on average between pages by
    default; "users" in the JSON), driven by the small asyncio client below (see there why not wrk). The first
@@ -497,37 +497,42 @@ def cpu_sample(gunicorn_group: int, database: str) -> CpuSample | None:
                 seconds[int(pid)] = ("postgresql", _proc_cpu(pid, tick))
         except (OSError, IndexError, ValueError):  # gone meanwhile, or not ours to read
             continue
-    jiffies = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    machine = (sum(jiffies) - jiffies[3] - jiffies[4], sum(jiffies))  # all but idle and iowait
+    user, nice, system, idle, iowait, irq, softirq, steal = (
+        int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9])  # guest time is in user
+    busy = user + nice + system + irq + softirq
+    machine = (busy, busy + idle + iowait + steal)
     return CpuSample(time.perf_counter(), machine, seconds)
 
 
-def cpu_used(before: CpuSample | None, after: CpuSample | None, requests: int) -> dict | None:
-    """Cores busy over the run and CPU milliseconds per request (all routes), for gunicorn and PostgreSQL."""
+def cpu_used(before: CpuSample | None, after: CpuSample | None, pages: int) -> dict | None:
+    """Cores busy over the run, and CPU milliseconds per page of the app's routes (the static file's small share
+    counted in), for gunicorn and for PostgreSQL; a figure is None where its processes were not to be seen (a
+    database server elsewhere)."""
     if before is None or after is None or after.at <= before.at:
         return None
     elapsed = after.at - before.at
-    used = {"gunicorn": 0.0, "postgresql": 0.0}
+    used: dict[str, float | None] = {"gunicorn": None, "postgresql": None}
     for pid, (who, seconds) in after.seconds.items():
         start = before.seconds.get(pid)
-        used[who] += seconds - (start[1] if start is not None and start[0] == who else 0.0)  # new: all of it
+        begun = start[1] if start is not None and start[0] == who else 0.0  # started during the run: all of it
+        used[who] = (used[who] or 0.0) + seconds - begun
     busy, total = (a - b for a, b in zip(after.machine, before.machine))
     out = {"cores": os.cpu_count(), "machine_busy_cores": round(busy / total * os.cpu_count(), 2) if total else None}
     for who, seconds in used.items():
-        out[f"{who}_cores"] = round(seconds / elapsed, 2)
-        out[f"{who}_ms_per_request"] = round(seconds / requests * 1000, 2) if requests else None
+        out[f"{who}_cores"] = round(seconds / elapsed, 2) if seconds is not None else None
+        out[f"{who}_ms_per_page"] = round(seconds / pages * 1000, 2) if seconds is not None and pages else None
     return out
 
 
-def _requests(results: dict) -> int:
-    return sum(r["requests"] for r in results.values())
+def _pages(results: dict) -> int:
+    return sum(r["requests"] for name, r in results.items() if name != "static (baseline)")
 
 
 def _log_cpu(cpu: dict | None) -> None:
     if cpu is not None:
         _log(f"CPU: {cpu['machine_busy_cores']} of {cpu['cores']} cores busy; gunicorn {cpu['gunicorn_cores']} "
-             f"cores ({cpu['gunicorn_ms_per_request']} ms a request), PostgreSQL {cpu['postgresql_cores']} cores "
-             f"({cpu['postgresql_ms_per_request']} ms a request)")
+             f"cores ({cpu['gunicorn_ms_per_page']} ms a page), PostgreSQL {cpu['postgresql_cores']} cores "
+             f"({cpu['postgresql_ms_per_page']} ms a page)")
 
 
 # --- the command --------------------------------------------------------------------------------------------
@@ -577,12 +582,12 @@ def run(url: str, n_workers: int, clients: int, duration: float, gunicorn_worker
             database = _database_name(url)
             before = cpu_sample(server.proc.pid, database)
             results = drive(server.base, routes, clients, duration, timeout, workdir)
-            cpu = cpu_used(before, cpu_sample(server.proc.pid, database), _requests(results))
+            cpu = cpu_used(before, cpu_sample(server.proc.pid, database), _pages(results))
             if think_ms > 0:
                 time.sleep(2)  # let gunicorn finish what wrk left queued, so the second run starts on a quiet server
                 before = cpu_sample(server.proc.pid, database)
                 users = drive_users(server.base, routes, clients, duration, timeout, think_ms)
-                users_cpu = cpu_used(before, cpu_sample(server.proc.pid, database), _requests(users))
+                users_cpu = cpu_used(before, cpu_sample(server.proc.pid, database), _pages(users))
         except BaseException:
             log = (workdir / "gunicorn.log")
             if log.exists():
