@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import itertools
-import random
 from dataclasses import dataclass
 from datetime import date
 
 from matchmaker.extensions import db
 from matchmaker.ids import credit_code_check_digit, gb11643_check_digit
-from matchmaker.models import Enterprise, Park, Region, School, Trade, User, Village, Worker
+from matchmaker.models import Enterprise, Region, School, Trade, User, Village, Worker
 from matchmaker.services import pii
 from matchmaker.services.accounts import hash_password
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from matchmaker.demo.population import generate
 from matchmaker.extensions import db
 from matchmaker.ids import validate_credit_code, validate_id_number
-from matchmaker.models import Placement, Referral, User, Vacancy, Worker, WorkerSkill
+from matchmaker.models import Placement, Referral, Vacancy, Worker, WorkerSkill
 from matchmaker.services import demo, pii, seed
 
 SEED = Path(__file__).resolve().parent.parent / "seed"

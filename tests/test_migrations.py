@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import uuid
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade

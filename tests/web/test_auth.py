@@ -31,7 +31,6 @@ def test_each_role_lands_on_its_own_page(world, login):
                 world.a.county_bureau: ("/bureau/", "人社部门工作台")}
     for user, (path, text) in expected.items():
         c = login(user)
-        r = c.get("/login", follow_redirects=False)
         page = c.get(path)
         assert page.status_code == 200 and text in page.get_data(as_text=True), path
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from matchmaker.extensions import db
 from matchmaker.models import AuditEntry, Worker
 from tests.factories import make_worker
-from tests.services.test_ledger_import import ALL_COLUMNS, HEADER, csv_bytes, person, pid
+from tests.services.test_ledger_import import ALL_COLUMNS, csv_bytes, person, pid
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -3,7 +3,6 @@ import re
 from datetime import timedelta
 
 import pyotp
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
