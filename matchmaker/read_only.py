@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
-_WROTE = "matchmaker_wrote"  # in Connection.info: a statement other than SELECT ran in this transaction
+_WROTE = "matchmaker_wrote"  # in Connection.info: a statement not known to only read ran in this transaction
 _CONNECTIONS = "matchmaker_connections"  # in Session.info: the connections of the session's transaction
 
 

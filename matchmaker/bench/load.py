@@ -471,7 +471,7 @@ def drive_users(base: str, routes: list[Route], clients: int, duration: float, t
 @dataclass
 class CpuSample:
     at: float
-    machine: tuple[int, int] | None  # /proc/stat jiffies: (busy, all)
+    machine: tuple[int, int]  # /proc/stat jiffies: (busy, all)
     seconds: dict[int, tuple[str, float]]  # pid → (gunicorn | postgresql, user + system CPU seconds so far)
 
 

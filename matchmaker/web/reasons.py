@@ -1,4 +1,5 @@
-"""Reasons that come with a score, in the user's language: the engine's message keys through Flask-Babel.
+"""Reasons that come with a score, in the user's language: the engine's message keys through Flask-Babel; and a
+score card's figures, formatted for the template.
 
 The Chinese texts are the engine's own (matchmaker.matching.messages.TEMPLATES["zh_CN"]); a test keeps the two
 equal. Parameters that are codes (levels, zones, training modes) are turned into labels here."""
