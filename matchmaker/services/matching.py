@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 import numpy as np
 from sqlalchemy import delete, func, or_, select
@@ -38,6 +38,11 @@ GAP_WAIT_SECONDS = 120.0
 GAPS_MAX = 1000
 
 
+# Rankings and explanations are remembered for as long as the index stays as it is (see _State.remembered); past
+# this many, all are forgotten at once. A remembered ranking is at most RANK_DEPTH_MAX + 1 ids.
+REMEMBERED_MAX = 2_000
+
+
 @dataclass
 class _State:
     index: MatchIndex
@@ -45,6 +50,46 @@ class _State:
     seen: int  # the highest MatchingChange.id applied
     open_counties: list[str] | None = None  # see open_vacancy_counties; None once a change is applied
     gaps: dict[int, float] = field(default_factory=dict)  # ids below `seen` not read yet → when first missed
+    # What the index answered since it last changed: pages ask the same again (the next page of a ranking, the
+    # list an invitation's redirect returns to, the API polling a vacancy). Emptied whenever a change is applied
+    # or the date turns; values are shared, so no caller may change them.
+    remembered: dict = field(default_factory=dict)
+
+    def rank_workers(self, vacancy_id: int, k: int, **filters) -> list[int]:
+        """The ids of `MatchIndex.rank_workers`, best first."""
+        return self._ranked("workers", self.index.rank_workers, vacancy_id, k, filters)
+
+    def rank_vacancies(self, worker_id: int, k: int, **filters) -> list[int]:
+        """The ids of `MatchIndex.rank_vacancies`, best first (UnknownRecord for a worker not in the index)."""
+        return self._ranked("vacancies", self.index.rank_vacancies, worker_id, k, filters)
+
+    def explain_many(self, worker_ids, vacancy_ids, statuses=("available",)) -> list[Explanation]:
+        """`MatchIndex.explain_many`, working out only the pairs not remembered."""
+        keys = [("explain", w, v, tuple(statuses)) for w, v in zip(worker_ids, vacancy_ids)]
+        out = [self.remembered.get(key) for key in keys]
+        missing = [i for i, found in enumerate(out) if found is None]
+        if missing:
+            fresh = self.index.explain_many([worker_ids[i] for i in missing], [vacancy_ids[i] for i in missing],
+                                            statuses=statuses)
+            for i, explanation in zip(missing, fresh):
+                out[i] = self._remember(keys[i], explanation)
+        return out
+
+    def _ranked(self, side: str, rank, record_id: int, k: int, filters: dict) -> list[int]:
+        # Rankings are ordered by (score desc, id asc), so the best k of a longer ranking are its first k: the
+        # longest asked for is kept, and a shorter ask is served from it.
+        key = (side, record_id, tuple(sorted((name, tuple(v) if isinstance(v, (list, set)) else v)
+                                             for name, v in filters.items())))
+        found = self.remembered.get(key)
+        if found is None or (found[0] < k and len(found[1]) == found[0]):  # too short, and there may be more
+            found = self._remember(key, (k, [int(i) for i in rank(record_id, k=k, **filters).ids]))
+        return found[1][:k]
+
+    def _remember(self, key, value):
+        if len(self.remembered) >= REMEMBERED_MAX:
+            self.remembered.clear()
+        self.remembered[key] = value
+        return value
 
 
 _state: _State | None = None
@@ -299,6 +344,7 @@ def _apply(state: _State, changes: list[tuple[int, str, int | None]]) -> _State:
         _sync_context(state.index.ctx, load_context())
     state.seen = max(state.seen, changes[-1][0])
     state.open_counties = None
+    state.remembered.clear()
     return state
 
 
@@ -333,6 +379,9 @@ def current() -> _State:
             _state = _build()
             return _state
         _forget_old_gaps(_state)
+        if _state.index.today != date.today():  # a process outlives a day: ages count from today's date
+            _state.index.today = date.today()
+            _state.remembered.clear()
         unread = MatchingChange.id > _state.seen
         if _state.gaps:
             unread = or_(unread, MatchingChange.id.in_(list(_state.gaps)))

@@ -80,16 +80,16 @@ def candidates_for(actor: User, vacancy_id: int, filters: CandidateFilters, k: i
         return CandidateList(vacancy=vacancy, offset=offset, per_page=k)
     per_page, k = k, min(k, RANK_DEPTH_MAX - offset)
     state = matching.current()
-    ranking = state.index.rank_workers(
-        vacancy.id, k=offset + k + 1, counties=[filters.county] if filters.county else None,
-        zones=[filters.zone] if filters.zone else None, max_km=filters.max_km, paired_only=filters.paired_only,
+    ranked = state.rank_workers(
+        vacancy.id, k=offset + k + 1, counties=(filters.county,) if filters.county else None,
+        zones=(filters.zone,) if filters.zone else None, max_km=filters.max_km, paired_only=filters.paired_only,
         min_level=filters.min_level)
-    has_more = len(ranking.ids) > offset + k and offset + k < RANK_DEPTH_MAX
-    ids = [int(i) for i in ranking.ids[offset:offset + k]]
+    has_more = len(ranked) > offset + k and offset + k < RANK_DEPTH_MAX
+    ids = ranked[offset:offset + k]
     workers = {w.id: w for w in db.session.scalars(select(Worker).where(Worker.id.in_(ids)))}
     today = date.today()
     ids = [i for i in ids if i in workers]
-    explanations = state.index.explain_many(ids, [vacancy.id] * len(ids))
+    explanations = state.explain_many(ids, [vacancy.id] * len(ids))
     rows = [RankedCandidate(workers[i], age_on(workers[i].birth_date, today),
                             regions.home_place(workers[i].home_region_id), explanation)
             for i, explanation in zip(ids, explanations)]
@@ -102,11 +102,10 @@ def vacancies_for(actor: User, k: int = 20) -> list[RankedVacancy]:
         return []
     state = matching.current()
     try:
-        ranking = state.index.rank_vacancies(actor.worker_id, k=k, statuses=BROWSING_STATUSES)
+        ranked = state.rank_vacancies(actor.worker_id, k=k, statuses=BROWSING_STATUSES)
     except UnknownRecord:  # the record was anonymised: nothing left to rank on
         return []
-    rows = {v.id: v for v in db.session.scalars(vacancies.listed(select(Vacancy).where(
-        Vacancy.id.in_([int(i) for i in ranking.ids]))))}
-    ids = [int(i) for i in ranking.ids if int(i) in rows]
-    explanations = state.index.explain_many([actor.worker_id] * len(ids), ids, statuses=BROWSING_STATUSES)
+    rows = {v.id: v for v in db.session.scalars(vacancies.listed(select(Vacancy).where(Vacancy.id.in_(ranked))))}
+    ids = [i for i in ranked if i in rows]
+    explanations = state.explain_many([actor.worker_id] * len(ids), ids, statuses=BROWSING_STATUSES)
     return [RankedVacancy(rows[i], explanation) for i, explanation in zip(ids, explanations)]

@@ -231,14 +231,13 @@ def search_ranked(actor: User, filters: VacancyFilters, page: int, per_page: int
         return ResultPage([], page, per_page, 0)
     state = matching.current()
     try:
-        ranking = state.index.rank_vacancies(
+        ids = state.rank_vacancies(
             actor.worker_id, k=pool, statuses=BROWSING_STATUSES,
-            counties=[county.code[:6]] if county is not None else None,
-            trades=[trade.code] if trade is not None else None, with_housing=filters.housing,
+            counties=(county.code[:6],) if county is not None else None,
+            trades=(trade.code,) if trade is not None else None, with_housing=filters.housing,
             with_training=filters.training)
     except UnknownRecord:  # the record was anonymised: nothing left to rank on
         return ResultPage([], page, per_page, 0)
-    ids = [int(i) for i in ranking.ids]
     if not ids:
         return ResultPage([], page, per_page, 0)
     if filters.min_wage is not None:  # the one filter the engine cannot apply: wages are not in the index
@@ -252,7 +251,7 @@ def search_ranked(actor: User, filters: VacancyFilters, page: int, per_page: int
     rows = {v.id: v for v in db.session.scalars(vacancies.listed(select(Vacancy).where(Vacancy.id.in_(shown),
                                                                                        Vacancy.status == "open")))}
     shown = [i for i in shown if i in rows]
-    explanations = state.index.explain_many([actor.worker_id] * len(shown), shown, statuses=BROWSING_STATUSES)
+    explanations = state.explain_many([actor.worker_id] * len(shown), shown, statuses=BROWSING_STATUSES)
     items = [RankedVacancy(rows[i], explanation) for i, explanation in zip(shown, explanations)]
     return ResultPage(items, page, per_page, len(ordered))
 

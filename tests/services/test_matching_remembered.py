@@ -1,0 +1,110 @@
+"""What the index answered is remembered while the index stays as it is, and only then."""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from matchmaker.extensions import db
+from matchmaker.models import Vacancy
+from matchmaker.services import matching, rankings
+from matchmaker.services.workers import LedgerEntry, add_to_ledger
+from tests.factories import id_number, make_worker
+from tests.services.test_rankings import welding  # noqa: F401  (a fixture)
+
+
+@pytest.fixture
+def crowd(world, welding):  # noqa: F811
+    for i in range(12):
+        make_worker(world.a.village, name=f"工{i}", birth=date(1980, 1, 1 + i), radius="county")
+    db.session.commit()
+    return welding
+
+
+def _index_must_not_rank(monkeypatch, state):
+    def refuse(*args, **kwargs):
+        raise AssertionError("asked the index again")
+    monkeypatch.setattr(state.index, "rank_workers", refuse)
+    monkeypatch.setattr(state.index, "explain_many", refuse)
+
+
+def test_a_shorter_ranking_is_served_from_a_longer_one_and_agrees_with_the_index(world, crowd, monkeypatch):
+    state = matching.current()
+    fresh = {k: [int(i) for i in state.index.rank_workers(crowd.id, k=k).ids] for k in (3, 8)}
+    assert state.rank_workers(crowd.id, k=8) == fresh[8]
+    _index_must_not_rank(monkeypatch, state)
+    assert state.rank_workers(crowd.id, k=3) == fresh[3] == fresh[8][:3]
+    assert state.rank_workers(crowd.id, k=8) == fresh[8]
+    with pytest.raises(AssertionError, match="asked the index again"):  # longer than remembered: ranked again
+        state.rank_workers(crowd.id, k=9)
+
+
+def test_a_ranking_shorter_than_asked_is_whole_and_serves_any_length(world, crowd, monkeypatch):
+    state = matching.current()
+    whole = state.rank_workers(crowd.id, k=100)
+    assert 12 < len(whole) < 100
+    _index_must_not_rank(monkeypatch, state)
+    assert state.rank_workers(crowd.id, k=400) == whole
+
+
+def test_filters_and_statuses_are_remembered_apart(world, crowd):
+    state = matching.current()
+    everyone = state.rank_workers(crowd.id, k=50)
+    of_b = state.rank_workers(crowd.id, k=50, counties=(world.b.county.code,))
+    assert of_b == [world.b.worker.id] != everyone
+    assert state.rank_workers(crowd.id, k=50) == everyone
+    ids = everyone[:3]
+    available = state.explain_many(ids, [crowd.id] * 3)
+    browsing = state.explain_many(ids, [crowd.id] * 3, statuses=("available", "nominated"))
+    assert [e.worker_id for e in available] == [e.worker_id for e in browsing] == ids
+    assert state.explain_many(ids, [crowd.id] * 3) == available
+    assert len([k for k in state.remembered if k[0] == "explain"]) == 6
+
+
+def test_explanations_are_worked_out_only_for_pairs_not_remembered(world, crowd, monkeypatch):
+    state = matching.current()
+    ids = state.rank_workers(crowd.id, k=4)
+    first = state.explain_many(ids[:2], [crowd.id] * 2)
+    asked = []
+    explain_many = state.index.explain_many
+    monkeypatch.setattr(state.index, "explain_many",
+                        lambda w, v, **kw: asked.append(list(w)) or explain_many(w, v, **kw))
+    page = state.explain_many(ids, [crowd.id] * 4)
+    assert asked == [ids[2:]]
+    assert page[:2] == first and [e.worker_id for e in page] == ids
+    assert page == state.index.explain_many(ids, [crowd.id] * 4)
+
+
+def test_a_change_applied_forgets_what_was_remembered(world, crowd):
+    before = rankings.candidates_for(world.a.employer, crowd.id, rankings.CandidateFilters())
+    assert matching.current().remembered
+    newcomer = add_to_ledger(world.a.coordinator, world.a.village,
+                             LedgerEntry(name="新人", id_number=id_number(birth=date(1995, 1, 1), serial=321)))
+    after = rankings.candidates_for(world.a.employer, crowd.id, rankings.CandidateFilters())
+    assert newcomer.id in [r.worker.id for r in after.rows]
+    assert newcomer.id not in [r.worker.id for r in before.rows]
+
+
+def test_the_date_turning_moves_ages_on_and_forgets_what_was_remembered(world, crowd):
+    state = matching.current()
+    state.rank_workers(crowd.id, k=5)
+    state.index.today = date(2001, 1, 1)  # as for a process started that day and still serving
+    assert matching.current().index.today == date.today()
+    assert matching.current().remembered == {}
+
+
+def test_what_is_remembered_stays_bounded(world, crowd, monkeypatch):
+    monkeypatch.setattr(matching, "REMEMBERED_MAX", 2)
+    state = matching.current()
+    answers = [state.rank_workers(crowd.id, k=k, max_km=km) for k, km in ((5, 50.0), (5, 100.0), (5, 200.0))]
+    assert len(state.remembered) <= 2
+    assert answers[2] == [int(i) for i in state.index.rank_workers(crowd.id, k=5, max_km=200.0).ids]
+
+
+def test_the_pages_stay_right_across_a_change(world, crowd, login):
+    vacancy_id = db.session.scalar(select(Vacancy.id))
+    c = login(world.a.employer)
+    assert "新*" not in c.get(f"/enterprise/vacancies/{vacancy_id}/candidates").get_data(as_text=True)
+    add_to_ledger(world.a.coordinator, world.a.village,
+                  LedgerEntry(name="新人", id_number=id_number(birth=date(1995, 1, 1), serial=321)))
+    page = c.get(f"/enterprise/vacancies/{vacancy_id}/candidates").get_data(as_text=True)
+    assert "新*" in page
