@@ -193,6 +193,12 @@ def _has_api() -> bool:
     return True
 
 
+# Every request of the run, the sign-in included, names the same browser. Flask-Login ties a session to its
+# browser: a session cookie sent by another one is marked not fresh, so every page would write it out again (and
+# the run would measure signing cookies), as a browser would not see it.
+USER_AGENT = "matchmaker-load"
+
+
 def routes_for(targets: dict, cookies: dict[str, str], api: bool) -> list[Route]:
     vacancies = targets["vacancies"]
     if not vacancies:
@@ -211,6 +217,8 @@ def routes_for(targets: dict, cookies: dict[str, str], api: bool) -> list[Route]
         routes.append(Route("api.vacancy_candidates", [f"/api/v1/vacancies/{v}/candidates" for v in vacancies],
                             {"Authorization": "Bearer " + targets["token"]}))
     routes.append(Route("static (baseline)", ["/static/favicon.svg"]))
+    for route in routes:
+        route.headers["User-Agent"] = USER_AGENT
     return routes
 
 
@@ -269,6 +277,7 @@ def login(base: str, user: str, password: str) -> str:
     """Sign in through the login form (CSRF token included); returns the Cookie header of the session."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     page = opener.open(base + "/login", timeout=30).read().decode()
     m = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     if not m:
@@ -291,11 +300,13 @@ def warm_up(base: str, routes: list[Route], seconds: float = 3.0) -> None:
                 req = urllib.request.Request(base + path, headers=route.headers)
                 try:
                     with urllib.request.urlopen(req, timeout=60) as r:
-                        status, final = r.status, r.geturl()
+                        status, final, cookie = r.status, r.geturl(), r.headers.get("Set-Cookie")
                 except urllib.error.HTTPError as e:
-                    status, final = e.code, base + path
+                    status, final, cookie = e.code, base + path, None
                 if first and (status != 200 or final != base + path):
                     raise SystemExit(f"{route.name}: GET {path} answered {status} at {final}")
+                if first and cookie:  # see USER_AGENT: reading a page must not write the session
+                    raise SystemExit(f"{route.name}: GET {path} set a cookie: {cookie.split('=')[0]}")
         first = False
 
 
