@@ -9,7 +9,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from matchmaker.extensions import db
 from matchmaker.models import Invitation, User
@@ -260,13 +260,17 @@ def accept_invitation(token: str, login: str, password: str, display_name: str) 
     return user
 
 
+# Run for every request of a signed-in user, so built once (see notifications._UNREAD_COUNT).
+_SESSION_USER = select(User).where(User.id == bindparam("id"))
+
+
 def load_session_user(user_id: str) -> User | None:
     """Flask-Login's loader: the id carries the session version, so a bumped version ends old sessions."""
     try:
         uid, version = (int(p) for p in user_id.split(":"))
     except ValueError:
         return None
-    user = db.session.get(User, uid)
+    user = db.session.scalars(_SESSION_USER, {"id": uid}).first()
     if user is None or user.session_version != version or not user.active:
         return None
     return user

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.orm import selectinload
 
 from flask_babel import gettext as _
@@ -139,12 +139,17 @@ def for_worker_side(actor: User, limit: int = 100) -> list[JobInvitation]:
         .order_by(pending_first, JobInvitation.created_at.desc(), JobInvitation.id.desc()).limit(limit)))
 
 
+# Run for every page of candidates, so built once (see notifications._UNREAD_COUNT).
+_STATUSES = select(JobInvitation.worker_id, JobInvitation.status).where(
+    JobInvitation.vacancy_id == bindparam("vacancy_id"), JobInvitation.worker_id.in_(bindparam("worker_ids",
+                                                                                                  expanding=True)))
+
+
 def statuses_for(actor: User, vacancy: Vacancy, worker_ids: list[int]) -> dict[int, str]:
     """worker id → invitation status, for the enterprise's candidates page (the actor has loaded the vacancy)."""
     if not worker_ids or actor.role != "enterprise" or vacancy.enterprise_id != actor.enterprise_id:
         return {}
-    return dict(db.session.execute(select(JobInvitation.worker_id, JobInvitation.status).where(
-        JobInvitation.vacancy_id == vacancy.id, JobInvitation.worker_id.in_(worker_ids))).all())
+    return dict(db.session.execute(_STATUSES, {"vacancy_id": vacancy.id, "worker_ids": worker_ids}).all())
 
 
 def sent_by(actor: User, limit: int = 1000) -> list[JobInvitation]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.orm import aliased
 
 from matchmaker.extensions import db
@@ -371,6 +371,11 @@ def _remove(remove, object_id) -> None:
         pass
 
 
+_CHANGES = select(MatchingChange.id, MatchingChange.kind, MatchingChange.object_id)
+# Run before every ranking, so built once: building and keying a statement costs as much as running it.
+_CHANGES_SINCE = _CHANGES.where(MatchingChange.id > bindparam("seen")).order_by(MatchingChange.id)
+
+
 def current() -> _State:
     """The index, fresh with every change committed so far (one small indexed query when nothing changed)."""
     global _state
@@ -382,12 +387,11 @@ def current() -> _State:
         if _state.index.today != date.today():  # a process outlives a day: ages count from today's date
             _state.index.today = date.today()
             _state.remembered.clear()
-        unread = MatchingChange.id > _state.seen
         if _state.gaps:
-            unread = or_(unread, MatchingChange.id.in_(list(_state.gaps)))
-        changes = [tuple(c) for c in db.session.execute(
-            select(MatchingChange.id, MatchingChange.kind, MatchingChange.object_id).where(unread)
-            .order_by(MatchingChange.id)).all()]
+            unread = _CHANGES.where(or_(MatchingChange.id > _state.seen, MatchingChange.id.in_(list(_state.gaps))))
+            changes = [tuple(c) for c in db.session.execute(unread.order_by(MatchingChange.id)).all()]
+        else:
+            changes = [tuple(c) for c in db.session.execute(_CHANGES_SINCE, {"seen": _state.seen}).all()]
         newer = [c[0] for c in changes if c[0] > _state.seen]
         if newer and newer[0] > _state.seen + 1 and _pruned_since(_state.seen):
             _state = _build()  # changes this process never saw were pruned: rebuild rather than miss them

@@ -12,7 +12,7 @@ from datetime import datetime
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
@@ -276,9 +276,13 @@ def vacancy_published(vacancy: Vacancy) -> None:
 
 # --- reading: only ever the actor's own --------------------------------------------------------------------------
 
+# Run for every page (the unread badge), so built once: building and keying a statement costs as much as running it.
+_UNREAD_COUNT = select(func.count(Notification.id)).where(Notification.user_id == bindparam("user_id"),
+                                                          Notification.read_at.is_(None))
+
+
 def unread_count(actor: User) -> int:
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == actor.id, Notification.read_at.is_(None))) or 0
+    return db.session.scalar(_UNREAD_COUNT, {"user_id": actor.id}) or 0
 
 
 def page_of(actor: User, page: int = 1, per_page: int = PER_PAGE, unread_only: bool = False):

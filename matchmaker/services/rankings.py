@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from matchmaker.extensions import db
 from matchmaker.matching import Explanation
@@ -63,6 +63,9 @@ class CandidateList(Pager):
         return self.has_more
 
 
+# Run for every page of candidates, so built once (see notifications._UNREAD_COUNT).
+_WORKERS = select(Worker).where(Worker.id.in_(bindparam("ids", expanding=True)))
+
 #: how deep a ranking may be read (pages of candidates); the engine's cost grows with it
 RANK_DEPTH_MAX = 500
 
@@ -86,7 +89,7 @@ def candidates_for(actor: User, vacancy_id: int, filters: CandidateFilters, k: i
         min_level=filters.min_level)
     has_more = len(ranked) > offset + k and offset + k < RANK_DEPTH_MAX
     ids = ranked[offset:offset + k]
-    workers = {w.id: w for w in db.session.scalars(select(Worker).where(Worker.id.in_(ids)))}
+    workers = {w.id: w for w in db.session.scalars(_WORKERS, {"ids": ids})}
     today = date.today()
     ids = [i for i in ids if i in workers]
     explanations = state.explain_many(ids, [vacancy.id] * len(ids))
