@@ -1,5 +1,4 @@
 """Flask extensions: created here once, bound to the app in create_app."""
-from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -16,10 +15,3 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(get_remote_address, default_limits=[])
-
-
-@limiter.request_filter
-def _reading_is_not_limited() -> bool:
-    # The app's limits are on the sign-in forms' POSTs (web/auth.py): a page read with GET skips the limiter's
-    # look-up of limits, some 2% of the CPU of a page.
-    return request.method in ("GET", "HEAD")
