@@ -75,6 +75,12 @@ class _State:
                 out[i] = self._remember(keys[i], explanation)
         return out
 
+    def remember(self, key: tuple, compute):
+        """What ``compute()`` gives, worked out once for as long as the index stays as it is: only for what
+        changes with the records the change log notes (a vacancy's every change is noted, say)."""
+        found = self.remembered.get(key)
+        return found if found is not None else self._remember(key, compute())
+
     def _ranked(self, side: str, rank, record_id: int, k: int, filters: dict) -> list[int]:
         # Rankings are ordered by (score desc, id asc), so the best k of a longer ranking are its first k: the
         # longest asked for is kept, and a shorter ask is served from it.

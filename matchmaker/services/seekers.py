@@ -216,7 +216,9 @@ def search_by_date(filters: VacancyFilters, page: int, per_page: int = 20):
     trade, county = resolve_trade(filters), _check(filters)
     query = _filtered(select(Vacancy).where(Vacancy.status == "open"), filters, trade, county)
     query = vacancies.listed(query).order_by(Vacancy.published_at.desc(), Vacancy.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return vacancies.page_of_open(query, page, per_page, filters_key=(
+        trade.id if trade else None, county.id if county else None, filters.min_wage, filters.housing,
+        filters.training))
 
 
 def search_ranked(actor: User, filters: VacancyFilters, page: int, per_page: int = 10,

@@ -108,3 +108,39 @@ def test_the_pages_stay_right_across_a_change(world, crowd, login):
                   LedgerEntry(name="新人", id_number=id_number(birth=date(1995, 1, 1), serial=321)))
     page = c.get(f"/enterprise/vacancies/{vacancy_id}/candidates").get_data(as_text=True)
     assert "新*" in page
+
+
+@pytest.fixture
+def counted_statements(app):
+    """The count(*) statements run, as they reach the database."""
+    from sqlalchemy import event
+    seen = []
+
+    def listen(conn, cursor, statement, *args):
+        if "count(" in statement.lower():
+            seen.append(statement)
+    event.listen(db.engine, "before_cursor_execute", listen)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", listen)
+
+
+def test_the_search_total_is_counted_once_and_follows_every_vacancy_change(world, crowd, counted_statements):
+    from matchmaker.services import seekers, vacancies
+    everything, wage = seekers.VacancyFilters(), seekers.VacancyFilters(min_wage=6000)
+    first = seekers.search_by_date(everything, 1)
+    assert first.total == len(first.items) >= 1 and len(counted_statements) == 1
+    assert seekers.search_by_date(everything, 1).total == first.total
+    assert vacancies.open_vacancies_page(1).total == first.total
+    assert len(counted_statements) == 2  # the API's list keeps its own (its filters are none)
+    assert seekers.search_by_date(wage, 1).total == 1 and len(counted_statements) == 3  # other filters, counted
+    vacancies.close(world.a.employer, crowd.id)
+    assert seekers.search_by_date(everything, 1).total == first.total - 1
+    assert vacancies.open_vacancies_page(1).total == first.total - 1
+    assert seekers.search_by_date(wage, 1).total == 0
+    vacancies.publish(world.a.employer, crowd.id)
+    assert seekers.search_by_date(everything, 1).total == first.total
+    # A change made elsewhere (another process) reaches this one through the change log, as rankings do.
+    db.session.execute(Vacancy.__table__.update().where(Vacancy.id == crowd.id).values(status="closed"))
+    matching.note_change("vacancy", crowd.id)
+    db.session.commit()
+    assert seekers.search_by_date(everything, 1).total == first.total - 1
