@@ -28,6 +28,7 @@ from matchmaker.models import (Certificate, MatchingChange, OrderClass, OrderCla
 from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES
 from matchmaker.models.changes import CHANGE_KINDS
 from matchmaker.orm import utcnow
+from matchmaker.read_only import only_read
 
 _lock = threading.RLock()
 
@@ -54,6 +55,7 @@ class _State:
     # list an invitation's redirect returns to, the API polling a vacancy). Emptied whenever a change is applied
     # or the date turns; values are shared, so no caller may change them.
     remembered: dict = field(default_factory=dict)
+    checked_in: object | None = None  # the session transaction that last read the change log (see current)
 
     def rank_workers(self, vacancy_id: int, k: int, **filters) -> list[int]:
         """The ids of `MatchIndex.rank_workers`, best first."""
@@ -383,16 +385,22 @@ _CHANGES_SINCE = _CHANGES.where(MatchingChange.id > bindparam("seen")).order_by(
 
 
 def current() -> _State:
-    """The index, fresh with every change committed so far (one small indexed query when nothing changed)."""
+    """The index, fresh with every change committed so far (one small indexed query when nothing changed). A
+    transaction that has only read since its last look is answered without looking again: a page asks more
+    than once (its list, then its filters), and what it shows should come from one state of the index."""
     global _state
     with _lock:
+        session = db.session()
         if _state is None:
             _state = _build()
+            _state.checked_in = session.get_transaction()
             return _state
-        _forget_old_gaps(_state)
         if _state.index.today != date.today():  # a process outlives a day: ages count from today's date
             _state.index.today = date.today()
             _state.remembered.clear()
+        if _state.checked_in is not None and _state.checked_in is session.get_transaction() and only_read(session):
+            return _state  # this transaction read the change log already and has written nothing since
+        _forget_old_gaps(_state)
         if _state.gaps:
             unread = _CHANGES.where(or_(MatchingChange.id > _state.seen, MatchingChange.id.in_(list(_state.gaps))))
             changes = [tuple(c) for c in db.session.execute(unread.order_by(MatchingChange.id)).all()]
@@ -408,6 +416,7 @@ def current() -> _State:
                 _state.gaps.pop(change_id, None)
             if newer:
                 _note_gaps(_state, range(seen + 1, newer[-1] + 1), set(newer))
+        _state.checked_in = session.get_transaction()
         return _state
 
 

@@ -144,3 +144,36 @@ def test_the_search_total_is_counted_once_and_follows_every_vacancy_change(world
     matching.note_change("vacancy", crowd.id)
     db.session.commit()
     assert seekers.search_by_date(everything, 1).total == first.total - 1
+
+
+@pytest.fixture
+def change_log_reads(app):
+    from sqlalchemy import event
+    seen = []
+
+    def listen(conn, cursor, statement, *args):
+        if "FROM matching_change" in statement:
+            seen.append(statement)
+    event.listen(db.engine, "before_cursor_execute", listen)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", listen)
+
+
+def test_the_change_log_is_read_once_a_transaction_until_it_writes(world, crowd, change_log_reads):
+    matching.current()  # built
+    db.session.commit()
+    change_log_reads.clear()
+    matching.current()
+    matching.current()
+    assert len(change_log_reads) == 1  # a page asking twice (its list, then its filters) reads it once
+    db.session.commit()
+    matching.current()
+    assert len(change_log_reads) == 2  # a new transaction reads it again
+    newcomer = add_to_ledger(world.a.coordinator, world.a.village,
+                             LedgerEntry(name="新人", id_number=id_number(birth=date(1995, 1, 1), serial=321)))
+    assert newcomer.id in matching.current().rank_workers(crowd.id, k=100)
+    crowd.title = "焊工（夜班）"  # unflushed
+    matching.current()
+    db.session.flush()  # written, not committed
+    matching.current()
+    assert len(change_log_reads) == 5
