@@ -40,7 +40,7 @@ GAPS_MAX = 1000
 
 
 # Rankings and explanations are remembered for as long as the index stays as it is (see _State.remembered); past
-# this many, all are forgotten at once. A remembered ranking is at most RANK_DEPTH_MAX + 1 ids.
+# this many, all are forgotten at once. A remembered ranking is at most RANK_DEPTH_MAX + 1 ids (int32).
 REMEMBERED_MAX = 2_000
 
 
@@ -90,8 +90,9 @@ class _State:
                                              for name, v in filters.items())))
         found = self.remembered.get(key)
         if found is None or (found[0] < k and len(found[1]) == found[0]):  # too short, and there may be more
-            found = self._remember(key, (k, [int(i) for i in rank(record_id, k=k, **filters).ids]))
-        return found[1][:k]
+            # int32, not a list of ints: at most 2 KB a ranking, so all REMEMBERED_MAX stay a few MB a process
+            found = self._remember(key, (k, rank(record_id, k=k, **filters).ids.astype(np.int32)))
+        return found[1][:k].tolist()
 
     def _remember(self, key, value):
         if len(self.remembered) >= REMEMBERED_MAX:
