@@ -54,7 +54,7 @@ def translated(text) -> str:
     looked up in the locale's catalogue once, then remembered beside it: a page of ranked candidates shows some
     500 of them, and Flask-Babel's lookup costs some 20 dictionary reads. Not for strings made per call: the
     memo holds on to what it is given."""
-    catalogue = _catalogue()
+    catalogue = current_catalogue()
     if catalogue is None:  # outside a request or app context: no catalogue to remember in
         return str(text)
     memo = catalogue.__dict__.setdefault("matchmaker_memo", {})
@@ -69,7 +69,7 @@ def translated(text) -> str:
     return entry[1]
 
 
-def _catalogue():
+def current_catalogue():
     """The request's translation catalogue, kept with the locale it is for (force_locale switches the locale)."""
     ctx = flask_babel._get_current_context()
     if ctx is None:

@@ -10,7 +10,7 @@ from matchmaker.extensions import login_manager
 from matchmaker.orm import INT_MAX
 from matchmaker.services.errors import DomainError, Forbidden, NotFound
 from matchmaker.vocabulary import label
-from matchmaker.web.reasons import render_reason, score_figures
+from matchmaker.web.reasons import render_reason, score_card, score_figures
 from matchmaker.web.security import add_security_headers
 
 
@@ -43,7 +43,8 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["reason"] = render_reason
-    app.jinja_env.globals["score_figures"] = score_figures
+    app.jinja_env.globals["score_figures"] = score_figures  # for the score card's macro
+    app.jinja_env.globals["score_card"] = score_card
     app.jinja_env.filters["zip"] = lambda first, *others: zip(first, *others)
     add_security_headers(app)
     _register_errors(app)

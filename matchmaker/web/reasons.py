@@ -5,9 +5,11 @@ The Chinese texts are the engine's own (matchmaker.matching.messages.TEMPLATES["
 equal. Parameters that are codes (levels, zones, training modes) are turned into labels here."""
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
-from matchmaker.vocabulary import label, translated
+from matchmaker.vocabulary import current_catalogue, label, translated
 
 REASON_TEXT = {
     "filter_status": _l("当前状态为“%(status)s”，不在推荐范围"),
@@ -92,3 +94,24 @@ def score_figures(ex) -> ScoreFigures:
         bonus="%.0f" % ex.bonus if ex.bonus else None,
         coverage=round(ex.coverage * 100),
         reasons=tuple(render_reason(key, params) for key, params in ex.reasons))
+
+
+#: score cards kept rendered (see score_card); past this many, all are forgotten at once
+CARDS_KEPT = 2_000
+_cards: dict[tuple[int, int], tuple[object, object, Markup]] = {}
+
+
+def score_card(ex) -> Markup:
+    """The card of templates/_macros/score.html for this explanation, rendered once per explanation and language.
+    The ranked pages' explanations are remembered with the index state (services.matching), so the same page asked
+    again shows the same objects, and a new state new ones; the cards were a third of a candidates page's
+    rendering. An entry holds its explanation and catalogue, so their ids are not reused while it is kept."""
+    catalogue = current_catalogue()
+    key = (id(ex), id(catalogue))
+    entry = _cards.get(key)
+    if entry is None or entry[0] is not ex or entry[1] is not catalogue:
+        if len(_cards) >= CARDS_KEPT:
+            _cards.clear()
+        html = current_app.jinja_env.get_template("_macros/score.html").module.score_card(ex)
+        entry = _cards[key] = (ex, catalogue, html)
+    return entry[2]

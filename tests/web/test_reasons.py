@@ -55,3 +55,27 @@ def test_a_score_card_escapes_its_reasons(app):
             .render(ex=_explanation(reasons=[("skill_match", {"trade": "<b>焊工</b>", "level": 3})]))
     assert "&lt;b&gt;焊工&lt;/b&gt;" in html and "<b>" not in html
     assert 'class="fill w100"' in html and "83</strong>" in html
+
+
+def test_a_score_card_is_rendered_once_per_explanation_and_language(app, monkeypatch):
+    from matchmaker.web import reasons
+    made = []  # the reasons worded, two a card
+    real = reasons.render_reason
+    monkeypatch.setattr(reasons, "render_reason", lambda key, params: made.append(key) or real(key, params))
+    monkeypatch.setattr(reasons, "_cards", {})
+    ex, other = _explanation(), _explanation(total=41.2)
+    page = '{{ score_card(ex) }}'
+    with app.test_request_context(), force_locale("zh_CN"):
+        first = app.jinja_env.from_string(page).render(ex=ex)
+        assert app.jinja_env.from_string(page).render(ex=ex) == first and len(made) == 2
+        # the same card as the macro renders, escaped the same
+        macro = '{% from "_macros/score.html" import score_card as card %}{{ card(ex) }}'
+        assert app.jinja_env.from_string(macro).render(ex=ex) == first and "技能" in first
+        assert "41</strong>" in app.jinja_env.from_string(page).render(ex=other)  # another explanation: its own
+    with app.test_request_context(), force_locale("en"):
+        english = app.jinja_env.from_string(page).render(ex=ex)
+    assert "Skills" in english and "技能" not in english and len(made) == 2 + 2 + 2 + 2  # the macro's own too
+    monkeypatch.setattr(reasons, "CARDS_KEPT", 2)
+    with app.test_request_context(), force_locale("zh_CN"):
+        app.jinja_env.from_string(page).render(ex=_explanation(total=12.0))
+    assert len(reasons._cards) <= 2
