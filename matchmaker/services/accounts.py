@@ -15,7 +15,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Invitation, User
 from matchmaker.orm import as_utc, utcnow
 from matchmaker.models.users import ROLE_MEMBERSHIP, STAFF_ROLES
-from matchmaker.services import audit, two_factor
+from matchmaker.services import audit, notifications, two_factor
 from matchmaker.services.errors import DomainError, Forbidden
 from matchmaker.services.permissions import can
 
@@ -260,8 +260,9 @@ def accept_invitation(token: str, login: str, password: str, display_name: str) 
     return user
 
 
-# Run for every request of a signed-in user, so built once (see notifications._UNREAD_COUNT).
-_SESSION_USER = select(User).where(User.id == bindparam("id"))
+# Run for every request of a signed-in user, so built once (see notifications._UNREAD_COUNT); the unread count
+# every page shows comes with the user.
+_SESSION_USER = select(User, notifications.UNREAD_COUNT_OF_USER).where(User.id == bindparam("id"))
 
 
 def load_session_user(user_id: str) -> User | None:
@@ -270,7 +271,9 @@ def load_session_user(user_id: str) -> User | None:
         uid, version = (int(p) for p in user_id.split(":"))
     except ValueError:
         return None
-    user = db.session.scalars(_SESSION_USER, {"id": uid}).first()
-    if user is None or user.session_version != version or not user.active:
+    row = db.session.execute(_SESSION_USER, {"id": uid}).first()
+    if row is None or row[0].session_version != version or not row[0].active:
         return None
+    user = row[0]
+    user.unread_at_load = row[1]  # read by notifications.unread_count
     return user

@@ -276,12 +276,22 @@ def vacancy_published(vacancy: Vacancy) -> None:
 
 # --- reading: only ever the actor's own --------------------------------------------------------------------------
 
-# Run for every page (the unread badge), so built once: building and keying a statement costs as much as running it.
+# Built once: building and keying a statement costs as much as running it.
 _UNREAD_COUNT = select(func.count(Notification.id)).where(Notification.user_id == bindparam("user_id"),
                                                           Notification.read_at.is_(None))
 
+# The same count as a column of the query that loads the signed-in user (accounts.load_session_user), which keeps
+# it on the user as `unread_at_load`: every page shows it in the top bar, and so it costs no round trip of its own.
+UNREAD_COUNT_OF_USER = (select(func.count(Notification.id))
+                        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+                        .correlate(User).scalar_subquery())
+
 
 def unread_count(actor: User) -> int:
+    """As the request found it when it loaded the actor, or counted now; marking read forgets the first."""
+    known = getattr(actor, "unread_at_load", None)
+    if known is not None:
+        return known
     return db.session.scalar(_UNREAD_COUNT, {"user_id": actor.id}) or 0
 
 
@@ -306,6 +316,7 @@ def mark_read(actor: User, notification_id: int) -> Notification:
     if n.read_at is None:
         n.read_at = utcnow()
         db.session.commit()
+        actor.unread_at_load = None
     return n
 
 
@@ -322,4 +333,5 @@ def mark_all_read(actor: User) -> int:
                                                          Notification.read_at.is_(None))
                               .values(read_at=now).execution_options(synchronize_session=False)).rowcount
     db.session.commit()
+    actor.unread_at_load = None
     return done

@@ -192,3 +192,28 @@ def test_each_user_reads_and_marks_only_their_own(world):
     assert [n.id for n in notifications.page_of(world.a.seeker, unread_only=True).items] == [mine[1].id]
     assert notifications.mark_all_read(world.a.seeker) == 1
     assert notifications.unread_count(world.a.seeker) == 0 and notifications.unread_count(world.a.coordinator) == 1
+
+
+def test_the_top_bar_count_comes_with_the_signed_in_user_and_follows_marking_read(world, login):
+    from sqlalchemy import event
+    from matchmaker.services.accounts import load_session_user
+    notifications.notify([world.a.seeker.id], "pairing_proposed", "/pairings/", party="X")
+    notifications.notify([world.a.seeker.id], "pairing_accepted", "/pairings/", party="Y")
+    db.session.commit()
+    loaded = load_session_user(world.a.seeker.get_id())
+    assert loaded.unread_at_load == 2 and notifications.unread_count(loaded) == 2
+    notifications.mark_read(loaded, _inbox(world.a.seeker)[0].id)
+    assert notifications.unread_count(loaded) == 1  # counted again, not the figure loaded with the user
+    counts = []
+    listen = lambda conn, cursor, statement, *a: counts.append(statement) if "count(" in statement else None  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        c = login(world.a.seeker)
+        counts.clear()
+        page = c.get("/seeker/profile").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert 'aria-label="1 条未读">1</span>' in page
+    assert len(counts) == 1 and "user_account" in counts[0]  # one statement: the user with the count
+    c.post("/notifications/read-all", data={})
+    assert 'class="count"' not in c.get("/seeker/profile").get_data(as_text=True)
