@@ -9,7 +9,7 @@ import secrets
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from matchmaker.extensions import db
@@ -85,12 +85,16 @@ def revoke(actor: User, token_id: int) -> ApiToken:
     return token
 
 
+# Run for every API request, so built once (see notifications._UNREAD_COUNT); the user comes in the same round trip.
+_TOKEN_BY_HASH = (select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
+                  .options(joinedload(ApiToken.user)))
+
+
 def authenticate(secret: str | None) -> User | None:
     """The active user a live token belongs to, or None (unknown, revoked, expired, or the account disabled)."""
     if not secret or len(secret) > SECRET_MAX or not secret.startswith(SECRET_PREFIX):
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(secret))
-                              .options(joinedload(ApiToken.user)))  # one round trip for both
+    token = db.session.scalar(_TOKEN_BY_HASH, {"token_hash": _hash(secret)})
     now = utcnow()
     if token is None or not is_live(token, now):
         return None

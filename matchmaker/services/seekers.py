@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from matchmaker.extensions import db
 from matchmaker.matching import Explanation
@@ -40,12 +40,16 @@ def own_record(actor: User) -> Worker | None:
     return load_for(actor, Worker, actor.worker_id) if actor.worker_id is not None else None
 
 
+# Run for every seeker's home page, so built once (see notifications._UNREAD_COUNT).
+_HOME_REGION = select(Worker.home_region_id).where(Worker.id == bindparam("worker_id"))
+
+
 def home_place(actor: User) -> regions.HomePlace | None:
     """Where the seeker's linked record is registered (None while unlinked), without loading the record."""
     _seeker(actor)
     if actor.worker_id is None:
         return None
-    region_id = db.session.scalar(select(Worker.home_region_id).where(Worker.id == actor.worker_id))
+    region_id = db.session.scalar(_HOME_REGION, {"worker_id": actor.worker_id})
     return regions.home_place(region_id) if region_id is not None else None
 
 
