@@ -8,7 +8,7 @@ from babel import Locale
 from flask import current_app, has_request_context, request, session
 from flask.globals import _cv_app
 from flask_login import current_user
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from matchmaker.vocabulary import translated
@@ -61,13 +61,15 @@ if hasattr(flask_babel, "_get_current_context"):
     flask_babel._get_current_context = _fast_babel_context
 
 
-@pass_context
-def template_gettext(__context, __string: str, **variables) -> str:
+@pass_eval_context
+def template_gettext(__eval_ctx, __string: str, **variables) -> str:
     """`_()` and `gettext()` in templates: what Jinja's newstyle gettext does (translate; mark the translation safe
     under autoescape, so the variables are escaped when formatted in; always %-format), in one call where Jinja's
-    `_` alias takes three nested context calls. A page of 20 score cards makes some 250 of these calls."""
+    `_` alias takes three nested context calls. A page of 20 score cards makes some 250 of these calls. It takes the
+    evaluation context, not the context: Jinja copies the whole context (every global) for each call of a
+    context function made inside a loop or a block that set variables, some 60 copies a page of candidates."""
     rv = translated(__string)
-    if __context.eval_ctx.autoescape:
+    if __eval_ctx.autoescape:
         rv = Markup(rv)
     if not variables and "%" not in rv:  # most strings: formatting would return them unchanged, at 1 µs each
         return rv
