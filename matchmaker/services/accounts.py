@@ -275,5 +275,5 @@ def load_session_user(user_id: str) -> User | None:
     if row is None or row[0].session_version != version or not row[0].active:
         return None
     user = row[0]
-    user.unread_at_load = row[1]  # read by notifications.unread_count
+    user.unread_at_load = (db.session().get_transaction(), row[1])  # read by notifications.unread_count
     return user

@@ -55,6 +55,9 @@ class _State:
     # list an invitation's redirect returns to, the API polling a vacancy). Emptied whenever a change is applied
     # or the date turns; values are shared, so no caller may change them.
     remembered: dict = field(default_factory=dict)
+    # Counted up whenever `remembered` is emptied: a result worked out while another thread applied a change (a
+    # threaded server) is not kept, as it may come from the index before the change.
+    generation: int = 0
     checked_in: object | None = None  # the session transaction that last read the change log (see current)
 
     def rank_workers(self, vacancy_id: int, k: int, **filters) -> list[int]:
@@ -71,17 +74,21 @@ class _State:
         out = [self.remembered.get(key) for key in keys]
         missing = [i for i, found in enumerate(out) if found is None]
         if missing:
+            generation = self.generation
             fresh = self.index.explain_many([worker_ids[i] for i in missing], [vacancy_ids[i] for i in missing],
                                             statuses=statuses)
             for i, explanation in zip(missing, fresh):
-                out[i] = self._remember(keys[i], explanation)
+                out[i] = self._remember(keys[i], explanation, generation)
         return out
 
     def remember(self, key: tuple, compute):
         """What ``compute()`` gives, worked out once for as long as the index stays as it is: only for what
         changes with the records the change log notes (a vacancy's every change is noted, say)."""
         found = self.remembered.get(key)
-        return found if found is not None else self._remember(key, compute())
+        if found is not None:
+            return found
+        generation = self.generation
+        return self._remember(key, compute(), generation)
 
     def _ranked(self, side: str, rank, record_id: int, k: int, filters: dict) -> list[int]:
         # Rankings are ordered by (score desc, id asc), so the best k of a longer ranking are its first k: the
@@ -90,14 +97,22 @@ class _State:
                                              for name, v in filters.items())))
         found = self.remembered.get(key)
         if found is None or (found[0] < k and len(found[1]) == found[0]):  # too short, and there may be more
+            generation = self.generation
             # int32, not a list of ints: at most 2 KB a ranking, so all REMEMBERED_MAX stay a few MB a process
-            found = self._remember(key, (k, rank(record_id, k=k, **filters).ids.astype(np.int32)))
+            found = self._remember(key, (k, rank(record_id, k=k, **filters).ids.astype(np.int32)), generation)
         return found[1][:k].tolist()
 
-    def _remember(self, key, value):
-        if len(self.remembered) >= REMEMBERED_MAX:
-            self.remembered.clear()
-        self.remembered[key] = value
+    def forget(self) -> None:
+        """Empty what is remembered: the index has taken in a change (or the date turned)."""
+        self.remembered.clear()
+        self.generation += 1
+
+    def _remember(self, key, value, generation: int):
+        """Keep ``value``, worked out at ``generation``, unless a change came in meanwhile; returns it anyway."""
+        if generation == self.generation:
+            if len(self.remembered) >= REMEMBERED_MAX:
+                self.remembered.clear()
+            self.remembered[key] = value
         return value
 
 
@@ -353,7 +368,7 @@ def _apply(state: _State, changes: list[tuple[int, str, int | None]]) -> _State:
         _sync_context(state.index.ctx, load_context())
     state.seen = max(state.seen, changes[-1][0])
     state.open_counties = None
-    state.remembered.clear()
+    state.forget()
     return state
 
 
@@ -398,7 +413,7 @@ def current() -> _State:
             return _state
         if _state.index.today != date.today():  # a process outlives a day: ages count from today's date
             _state.index.today = date.today()
-            _state.remembered.clear()
+            _state.forget()
         if _state.checked_in is not None and _state.checked_in is session.get_transaction() and only_read(session):
             return _state  # this transaction read the change log already and has written nothing since
         _forget_old_gaps(_state)

@@ -281,17 +281,19 @@ _UNREAD_COUNT = select(func.count(Notification.id)).where(Notification.user_id =
                                                           Notification.read_at.is_(None))
 
 # The same count as a column of the query that loads the signed-in user (accounts.load_session_user), which keeps
-# it on the user as `unread_at_load`: every page shows it in the top bar, and so it costs no round trip of its own.
+# it on the user as `unread_at_load` with the transaction it was read in: every page shows it in the top bar, and
+# so it costs no round trip of its own.
 UNREAD_COUNT_OF_USER = (select(func.count(Notification.id))
                         .where(Notification.user_id == User.id, Notification.read_at.is_(None))
                         .correlate(User).scalar_subquery())
 
 
 def unread_count(actor: User) -> int:
-    """As the request found it when it loaded the actor, or counted now; marking read forgets the first."""
+    """As it was when the actor was loaded, while that transaction lasts (marking read, or anything else that
+    commits, ends it); else counted now."""
     known = getattr(actor, "unread_at_load", None)
-    if known is not None:
-        return known
+    if known is not None and known[0] is not None and known[0] is db.session().get_transaction():
+        return known[1]
     return db.session.scalar(_UNREAD_COUNT, {"user_id": actor.id}) or 0
 
 
@@ -316,7 +318,6 @@ def mark_read(actor: User, notification_id: int) -> Notification:
     if n.read_at is None:
         n.read_at = utcnow()
         db.session.commit()
-        actor.unread_at_load = None
     return n
 
 
@@ -333,5 +334,4 @@ def mark_all_read(actor: User) -> int:
                                                          Notification.read_at.is_(None))
                               .values(read_at=now).execution_options(synchronize_session=False)).rowcount
     db.session.commit()
-    actor.unread_at_load = None
     return done

@@ -3,6 +3,7 @@ score card's figures, formatted for the template.
 
 The Chinese texts are the engine's own (matchmaker.matching.messages.TEMPLATES["zh_CN"]); a test keeps the two
 equal. Parameters that are codes (levels, zones, training modes) are turned into labels here."""
+import weakref
 from dataclasses import dataclass
 
 from flask import current_app
@@ -98,20 +99,23 @@ def score_figures(ex) -> ScoreFigures:
 
 #: score cards kept rendered (see score_card); past this many, all are forgotten at once
 CARDS_KEPT = 2_000
-_cards: dict[tuple[int, int], tuple[object, object, Markup]] = {}
+_cards: dict[tuple[int, int], tuple[weakref.ref, object, Markup]] = {}
 
 
 def score_card(ex) -> Markup:
     """The card of templates/_macros/score.html for this explanation, rendered once per explanation and language.
     The ranked pages' explanations are remembered with the index state (services.matching), so the same page asked
     again shows the same objects, and a new state new ones; the cards were a third of a candidates page's
-    rendering. An entry holds its explanation and catalogue, so their ids are not reused while it is kept."""
+    rendering. A card is kept only while its explanation lives (a weak reference, whose end drops the entry): the
+    explanations a page makes for itself (a vacancy's page, the nominate list) take their cards with them, and
+    an id is never reused while its entry is kept."""
     catalogue = current_catalogue()
     key = (id(ex), id(catalogue))
     entry = _cards.get(key)
-    if entry is None or entry[0] is not ex or entry[1] is not catalogue:
-        if len(_cards) >= CARDS_KEPT:
-            _cards.clear()
-        html = current_app.jinja_env.get_template("_macros/score.html").module.score_card(ex)
-        entry = _cards[key] = (ex, catalogue, html)
-    return entry[2]
+    if entry is not None and entry[0]() is ex and entry[1] is catalogue:
+        return entry[2]
+    html = current_app.jinja_env.get_template("_macros/score.html").module.score_card(ex)
+    if len(_cards) >= CARDS_KEPT:
+        _cards.clear()
+    _cards[key] = (weakref.ref(ex, lambda _gone, key=key: _cards.pop(key, None)), catalogue, html)
+    return html

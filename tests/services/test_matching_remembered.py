@@ -177,3 +177,20 @@ def test_the_change_log_is_read_once_a_transaction_until_it_writes(world, crowd,
     db.session.flush()  # written, not committed
     matching.current()
     assert len(change_log_reads) == 5
+
+
+def test_what_was_worked_out_across_a_change_is_not_kept(world, crowd):
+    state = matching.current()
+
+    def ranked_while_another_thread_applies_a_change(*args, **kwargs):
+        state.forget()  # as _apply does, between this ranking's start and its end
+        return rank(*args, **kwargs)
+    rank = state.index.rank_workers
+    state.index.rank_workers = ranked_while_another_thread_applies_a_change
+    try:
+        first = state.rank_workers(crowd.id, k=5)
+    finally:
+        del state.index.rank_workers
+    assert state.remembered == {}  # not kept: it may come from the index before the change
+    assert state.rank_workers(crowd.id, k=5) == first and len(state.remembered) == 1
+    assert state.remember(("open vacancies", ()), lambda: state.forget() or 7) == 7 and state.remembered == {}

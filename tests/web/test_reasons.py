@@ -1,5 +1,6 @@
 """Every reason the engine can give has a translatable text here, equal to the engine's own Chinese; a score
 card's figures are formatted as the cards show them."""
+import gc
 import re
 from types import SimpleNamespace
 
@@ -30,10 +31,14 @@ def test_every_reason_renders(app, locale):
                 assert not re.search(r"[\u4e00-\u9fff]{3,}", text.replace("电工", "").replace("焊工", "").replace("一企一村", "")), text
 
 
+class _Explanation(SimpleNamespace):
+    """An explanation's fields, and, like the engine's, weakly referenceable (score cards are kept by them)."""
+
+
 def _explanation(**fields):
     base = dict(total=83.46, skill=0.95, location=0.25, training=0.0, bonus=0.0, coverage=0.845,
                 reasons=[("skill_match", {"trade": "焊工", "level": 3}), ("willing_to_train", {})])
-    return SimpleNamespace(**{**base, **fields})
+    return _Explanation(**{**base, **fields})
 
 
 def test_score_figures_are_formatted_for_the_card(app):
@@ -75,7 +80,12 @@ def test_a_score_card_is_rendered_once_per_explanation_and_language(app, monkeyp
     with app.test_request_context(), force_locale("en"):
         english = app.jinja_env.from_string(page).render(ex=ex)
     assert "Skills" in english and "技能" not in english and len(made) == 2 + 2 + 2 + 2  # the macro's own too
+    assert len(reasons._cards) == 3
+    del other  # an explanation gone (a page's own, or forgotten with its index state): its card goes with it
+    gc.collect()
+    assert len(reasons._cards) == 2
     monkeypatch.setattr(reasons, "CARDS_KEPT", 2)
     with app.test_request_context(), force_locale("zh_CN"):
-        app.jinja_env.from_string(page).render(ex=_explanation(total=12.0))
+        kept = _explanation(total=12.0)
+        app.jinja_env.from_string(page).render(ex=kept)
     assert len(reasons._cards) <= 2
