@@ -151,5 +151,5 @@ def test_ten_parallel_records_of_one_follow_up_record_it_once(app, world):
 
     results = _parallel(app, 10, work)
     assert results.count("recorded") == 1, results
-    assert all("已经记录过" in m for m in results if m != "recorded")
+    assert all("已经记录过" in m for m in results if m != "recorded"), results
     assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "follow_up.record")) == 1
