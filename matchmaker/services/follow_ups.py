@@ -73,6 +73,10 @@ def _validate(still_employed, wage, problems: str, next_step: str) -> tuple[bool
     return still_employed, wage, problems, next_step
 
 
+def _already_recorded() -> DomainError:
+    return DomainError(_("该回访已经记录过，不能重复记录。"))
+
+
 def record(actor: User, follow_up_id: int, still_employed, wage: int | None = None, problems: str = "",
            next_step: str = "", today: date | None = None) -> FollowUp:
     """Record a visit: only the coordinator of the worker's village, or a bureau over it. A worker who has left
@@ -83,9 +87,13 @@ def record(actor: User, follow_up_id: int, still_employed, wage: int | None = No
     load_for(actor, FollowUp, follow_up_id, "record")
     still_employed, wage, problems, next_step = _validate(still_employed, wage, problems, next_step)
     if follow_up.done_on is not None:
-        raise DomainError(_("该回访已经记录过，不能重复记录。"))
+        raise _already_recorded()
     placement = follow_up.placement
     if placement.ended_on is not None:
+        # The placement is read after the visit: it may have ended by this very visit, recorded meanwhile.
+        db.session.refresh(follow_up)
+        if follow_up.done_on is not None:
+            raise _already_recorded()
         raise DomainError(_("该人员已离职，此回访无需再记录。"))
     today = today or date.today()
     # The guard against a second record: one statement that only succeeds while the visit is still open.
@@ -95,7 +103,7 @@ def record(actor: User, follow_up_id: int, still_employed, wage: int | None = No
                 recorded_by_id=actor.id).execution_options(synchronize_session=False))
     if done.rowcount != 1:
         db.session.rollback()
-        raise DomainError(_("该回访已经记录过，不能重复记录。"))
+        raise _already_recorded()
     db.session.refresh(follow_up)
     worker = placement.worker
     if not still_employed:

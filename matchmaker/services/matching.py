@@ -49,7 +49,6 @@ class _State:
     index: MatchIndex
     catalogue: TradeCatalogue
     seen: int  # the highest MatchingChange.id applied
-    open_counties: list[str] | None = None  # see open_vacancy_counties; None once a change is applied
     gaps: dict[int, float] = field(default_factory=dict)  # ids below `seen` not read yet → when first missed
     # What the index answered since it last changed: pages ask the same again (the next page of a ranking, the
     # list an invitation's redirect returns to, the API polling a vacancy). Emptied whenever a change is applied
@@ -367,7 +366,6 @@ def _apply(state: _State, changes: list[tuple[int, str, int | None]]) -> _State:
     if "context" in kinds:
         _sync_context(state.index.ctx, load_context())
     state.seen = max(state.seen, changes[-1][0])
-    state.open_counties = None
     state.forget()
     return state
 
@@ -465,10 +463,14 @@ def open_vacancy_counties() -> list[str]:
     """The 6-digit codes of the counties with an open vacancy, from the index; worked out again only after the
     index has taken in a change (every seeker's page offers them)."""
     state = current()
-    if state.open_counties is None:
-        state.open_counties = state.index.vacancy_counties(("open",))
-    return state.open_counties
+    return state.remember(("open counties",), lambda: state.index.vacancy_counties(("open",)))
 
 
+# One-off explanations (a single pair, a village's workers for one vacancy) are worked out and not remembered:
+# they are rarely asked twice, and thousands of them would push remembered rankings out.
 def explain(worker_id: int, vacancy_id: int, statuses=("available", "nominated")) -> Explanation:
     return current().index.explain(worker_id, vacancy_id, statuses=statuses)
+
+
+def explain_many(worker_ids, vacancy_ids, statuses=("available", "nominated")) -> list[Explanation]:
+    return current().index.explain_many(worker_ids, vacancy_ids, statuses=statuses)

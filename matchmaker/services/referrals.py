@@ -318,9 +318,7 @@ def nominees_for(actor: User, vacancy_id: int) -> tuple[Vacancy, list[Nominee]]:
     vacancy = _open_vacancy(actor, vacancy_id)
     workers = list(db.session.scalars(select(Worker).where(Worker.home_region_id == actor.village.region_id,
                                                            Worker.status.in_(("available", "nominated")))))
-    state = matching.current()
-    explanations = state.index.explain_many([w.id for w in workers], [vacancy.id] * len(workers),
-                                            statuses=("available", "nominated"))
+    explanations = matching.explain_many([w.id for w in workers], [vacancy.id] * len(workers))
     rows = [Nominee(w, explanation) for w, explanation in zip(workers, explanations)]
     rows = [r for r in rows if r.explanation.eligible]
     rows.sort(key=lambda r: (-r.explanation.total, r.worker.id))

@@ -287,7 +287,7 @@ def vacancy_for(actor: User, vacancy_id: int) -> VacancyView:
     explanation, referral = None, None
     if actor.worker_id is not None:
         try:
-            explanation = matching.current().index.explain(actor.worker_id, vacancy.id, statuses=BROWSING_STATUSES)
+            explanation = matching.explain(actor.worker_id, vacancy.id, statuses=BROWSING_STATUSES)
         except UnknownRecord:
             explanation = None
         referral = db.session.scalar(

@@ -4,7 +4,7 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from matchmaker.extensions import db
 from matchmaker.models import AuditEntry, FollowUp, MatchingChange, Placement, Vacancy, Worker
@@ -112,6 +112,22 @@ def test_only_the_village_or_its_bureau_may_record(world):
     follow_ups.record(world.a.county_bureau, f1.id, True)
     follow_ups.record(world.province_bureau, f3.id, True)
     assert db.session.get(FollowUp, f3.id).recorded_by_id == world.province_bureau.id
+
+
+def test_a_visit_recorded_as_left_by_someone_else_meanwhile_is_refused_as_already_recorded(world):
+    """The interleaving behind a flaky parallel run: this request read the visit while open, another recorded it
+    as "left" (ending the placement) before this one read the placement. The accurate refusal is "already
+    recorded", not "the worker has left"."""
+    placement = make_placement(world.a, date.today() - timedelta(days=40))
+    f_id, p_id = _month(placement, 1).id, placement.id
+    db.session.commit()
+    visit = db.session.get(FollowUp, f_id)  # read while open (and kept); its placement not loaded yet
+    assert visit.done_on is None
+    with db.engine.begin() as other:
+        other.execute(update(FollowUp).where(FollowUp.id == f_id).values(done_on=date.today(), still_employed=False))
+        other.execute(update(Placement).where(Placement.id == p_id).values(ended_on=date.today()))
+    with pytest.raises(DomainError, match="已经记录过"):
+        follow_ups.record(world.a.coordinator, f_id, True, 4000)
 
 
 def _parallel(app, n, work):
