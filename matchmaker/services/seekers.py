@@ -6,8 +6,7 @@ coordinator's ledger edits); this module only says which fields each step change
 seeker's own (load_for: a seeker may see and edit only their own worker record)."""
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask_babel import gettext as _
@@ -21,7 +20,7 @@ from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES
 from matchmaker.models.workers import BROWSING_STATUSES, RADII
 from matchmaker.services import audit, ledger_links, matching, regions, vacancies, workers
 from matchmaker.services.errors import DomainError, Forbidden, refused_on_conflict
-from matchmaker.services.paging import Pager
+from matchmaker.services.paging import ResultPage
 from matchmaker.services.permissions import load_for
 
 PROFILE_STEPS = ("skills", "certificates", "training", "where", "wage", "availability")
@@ -148,25 +147,8 @@ class VacancyFilters:
 
 
 @dataclass
-class ResultPage(Pager):
-    """What the pagination macro needs, for a list that is paged in memory (the ranked one)."""
-    items: list
-    page: int
-    per_page: int
-    total: int
-    pages: int = field(init=False)
-
-    def __post_init__(self):
-        self.pages = max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-
-@dataclass
 class RankedVacancy:
-    vacancy: Vacancy
+    vacancy: vacancies.ListedVacancy
     explanation: Explanation
 
 
@@ -218,8 +200,8 @@ def _filtered(query, filters: VacancyFilters, trade: Trade | None, county: Regio
 def search_by_date(filters: VacancyFilters, page: int, per_page: int = 20):
     """Open vacancies matching the filters, newest first: the plain order every seeker can choose."""
     trade, county = resolve_trade(filters), _check(filters)
-    query = _filtered(select(Vacancy).where(Vacancy.status == "open"), filters, trade, county)
-    query = vacancies.listed(query).order_by(Vacancy.published_at.desc(), Vacancy.id.desc())
+    query = _filtered(vacancies.LISTED.where(Vacancy.status == "open"), filters, trade, county)
+    query = query.order_by(Vacancy.published_at.desc(), Vacancy.id.desc())
     return vacancies.page_of_open(query, page, per_page, filters_key=(
         trade.id if trade else None, county.id if county else None, filters.min_wage, filters.housing,
         filters.training))
@@ -254,8 +236,8 @@ def search_ranked(actor: User, filters: VacancyFilters, page: int, per_page: int
     else:  # the engine has applied every filter (and ranks open vacancies only): no query of 200 ids
         ordered = ids
     shown = ordered[(page - 1) * per_page: page * per_page]
-    rows = {v.id: v for v in db.session.scalars(vacancies.listed(select(Vacancy).where(Vacancy.id.in_(shown),
-                                                                                       Vacancy.status == "open")))}
+    rows = {v.id: v for v in vacancies.load_listed(vacancies.LISTED.where(Vacancy.id.in_(shown),
+                                                                          Vacancy.status == "open"))}
     shown = [i for i in shown if i in rows]
     explanations = state.explain_many([actor.worker_id] * len(shown), shown, statuses=BROWSING_STATUSES)
     items = [RankedVacancy(rows[i], explanation) for i, explanation in zip(shown, explanations)]

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from matchmaker.extensions import db
-from matchmaker.models import LedgerLinkRequest, Referral, User, Vacancy, VacancyTrade, Worker
+from matchmaker.models import LedgerLinkRequest, Park, Referral, User, Vacancy, VacancyTrade, Worker
 from tests.factories import id_number, make_trade, make_user, make_worker
 
 
@@ -202,6 +202,28 @@ def test_filters_on_both_lists_and_the_tabs_keep_them(world, login, vacancies):
     bad = c.get("/seeker/?trade=宇宙飞船驾驶")
     assert bad.status_code == 200 and "无法识别" in _text(bad) and "包装普工" in _text(bad)
     _no_inline_code(_text(c.get("/seeker/recommended")))
+
+
+def test_a_listed_vacancy_shows_enterprise_site_wage_places_and_trades_on_both_lists(world, login, vacancies):
+    park = Park(code="P-TEST-1", name="五华产业转移工业园", county=world.a.county)
+    electrician = make_trade("6-31-01-03", "电工")
+    vacancies["weld"].site_park = park
+    vacancies["weld"].filled = 1
+    vacancies["weld"].trades.append(VacancyTrade(trade=electrician, min_level=3))
+    db.session.commit()
+    c = login(world.a.seeker)
+    for html in (_text(c.get("/seeker/")), _text(c.get("/seeker/recommended"))):
+        weld = html[html.index("电焊工岗位"):]
+        weld = weld[:weld.index("</article>")]
+        assert f"{world.a.enterprise.name} · 五华产业转移工业园" in weld  # the park, not its county
+        assert "6000–8000" in weld and "招 1 人" in weld and "先就业后培训" in weld
+        assert "焊工（四级/中级工）、电工（三级/高级工）" in weld  # in the order they were added
+        assert f"/seeker/vacancies/{vacancies['weld'].id}" in weld
+    labour = _text(c.get("/seeker/"))
+    labour = labour[labour.index("包装普工"):]
+    labour = labour[:labour.index("</article>")]
+    assert f"{world.b.enterprise.name} · {world.b.county.name}" in labour and "包住宿" in labour
+    assert "普工，不限工种" in labour and "招 5 人" in labour
 
 
 def test_vacancy_page_apply_see_status_and_withdraw(world, login, vacancies):
