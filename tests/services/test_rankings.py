@@ -37,6 +37,17 @@ def test_candidates_are_ranked_with_the_same_total_as_explain(world, welding):
     assert "holds_certificate" in [key for key, _ in top.explanation.reasons]
 
 
+def test_a_candidate_row_carries_only_what_the_enterprise_may_see(world, welding):
+    world.a.worker.name = "欧阳小明"
+    db.session.commit()
+    top = rankings.candidates_for(world.a.employer, welding.id, rankings.CandidateFilters()).rows[0]
+    w = world.a.worker
+    assert top.worker == rankings.CandidateWorker(w.id, "欧", w.sex, w.education, w.birth_date, w.home_region_id)
+    for hidden in ("id_number_enc", "id_number_masked", "phone_enc", "phone_masked"):  # never read for the page
+        assert not hasattr(top.worker, hidden)
+    assert top.home == rankings.regions.home_place(w.home_region_id)
+
+
 def test_a_new_ledger_entry_ranks_at_the_next_query_without_a_rebuild(world, welding):
     rankings.candidates_for(world.a.employer, welding.id, rankings.CandidateFilters())
     index_before = matching.current().index
