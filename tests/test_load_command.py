@@ -5,6 +5,7 @@ It needs PostgreSQL (TEST_DATABASE_URL names the server; the command gets its ow
 test database, `<name>_load`, never the test database itself) and Debian's wrk."""
 import json
 import os
+import platform
 import shutil
 import socket
 import subprocess
@@ -36,6 +37,11 @@ def test_the_load_command_prints_figures_for_every_route_without_errors():
     assert proc.returncode == 0, proc.stderr[-3000:]
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["bench"] == "load" and result["workers"] == 300 and result["errors"] == 0
+    # which Python served, since its build moves the figures as much as the code does
+    assert result["python"]["version"] == platform.python_version()
+    assert result["python"]["executable"] == os.path.realpath(sys.executable)
+    if sys.platform.startswith("linux"):
+        assert isinstance(result["python"]["libpython_shared"], bool)
     routes = result["routes"]
     expected = {"enterprise.candidates", "seeker.recommended", "seeker.home (vacancy search)", "static (baseline)"}
     if not result["notes"]:  # the API route is measured whenever /api/v1 exists
