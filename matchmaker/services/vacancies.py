@@ -107,9 +107,14 @@ _LISTED_TRADES = (select(VacancyTrade.vacancy_id, Trade.name, VacancyTrade.min_l
                   .order_by(VacancyTrade.vacancy_id, VacancyTrade.id))
 
 
-def load_listed(query) -> list[ListedVacancy]:
+#: the open ones of the vacancies whose ids are given as ``ids``, in no order: a page of a ranked list. Built once
+#: (see notifications._UNREAD_COUNT): working out the cache key of this four-table join took 4% of such a page.
+LISTED_OPEN_BY_IDS = LISTED.where(Vacancy.id.in_(bindparam("ids", expanding=True)), Vacancy.status == "open")
+
+
+def load_listed(query, params: dict | None = None) -> list[ListedVacancy]:
     """Run a query built on LISTED: its rows, in its order, each with its trades (one more statement)."""
-    rows = db.session.execute(query).all()
+    rows = db.session.execute(query, params).all()
     trades: dict[int, list[tuple[str, int]]] = {}
     if rows:
         for vacancy_id, name, min_level in db.session.execute(_LISTED_TRADES, {"ids": [r[0] for r in rows]}):
