@@ -32,7 +32,7 @@ def _scratch_url() -> str:
 def test_the_load_command_prints_figures_for_every_route_without_errors():
     proc = subprocess.run(
         [sys.executable, "-m", "matchmaker.bench", "load", "--database-url", _scratch_url(), "--workers", "300",
-         "--clients", "10", "--duration", "2", "--think-ms", "200"],
+         "--clients", "10", "--duration", "2", "--think-ms", "200", "--changes-per-s", "5"],
         cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     result = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -42,6 +42,9 @@ def test_the_load_command_prints_figures_for_every_route_without_errors():
     assert result["python"]["executable"] == os.path.realpath(sys.executable)
     if sys.platform.startswith("linux"):
         assert isinstance(result["python"]["libpython_shared"], bool)
+    # writes during both runs: about 5 changes a second noted, each taken in by every gunicorn worker
+    assert result["changes_per_s"] == 5 and 5 <= result["changes_noted"] <= 11
+    assert 5 <= result["users"]["changes_noted"] <= 11
     routes = result["routes"]
     expected = {"enterprise.candidates", "seeker.recommended", "seeker.home (vacancy search)", "static (baseline)"}
     if not result["notes"]:  # the API route is measured whenever /api/v1 exists

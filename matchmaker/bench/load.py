@@ -1,6 +1,6 @@
 """Load test: gunicorn (4 workers) on PostgreSQL with the demo province, driven by wrk on loopback.
 
-    python -m matchmaker.bench load [--workers 100000] [--clients 50] [--duration 30]
+    python -m matchmaker.bench load [--workers 100000] [--clients 50] [--duration 30] [--changes-per-s 0]
                                     [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/matchmaker_load]
 
 1. The scratch database is created if missing, migrated, seeded and given `flask demo --workers N`, unless it
@@ -17,6 +17,9 @@
    default; "users" in the JSON), driven by the small asyncio client below (see there why not wrk). The first
    run measures the server saturated (50 clients that never pause are far more than 50 people), the second
    50 people at work.
+6. With --changes-per-s N, both runs have writes too: N changes a second noted in the change log (a worker and a
+   vacancy in turn, as edits note them), which every gunicorn worker applies, forgetting what it remembered of
+   them. Without it the run makes no writes, and remembered rankings stay valid all through it.
 
 wrk is Debian's (`apt-get install wrk`); it runs closed-loop (each client sends its next request when the last
 answer arrives), bounded by --duration and --timeout, on loopback only. gunicorn's sync workers close the
@@ -38,6 +41,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -139,6 +143,48 @@ def prepare_database(url: str, n_workers: int) -> None:
     _analyze(url)
 
 
+# --- writes during the run ----------------------------------------------------------------------------------
+
+class ChangeNoter:
+    """Notes ``per_second`` changes a second in the change log while it runs, a random worker and a random vacancy
+    in turn, as a ledger edit or a vacancy edit would (the records themselves stay as they are). Every gunicorn
+    worker then applies each change and forgets the remembered answers that depend on it, as on a platform
+    where people are writing: the pages' cost under writes. Bounded by the run it is started for."""
+
+    def __init__(self, url: str, per_second: float, targets: dict, seed: int = DEMO_SEED):
+        self.url, self.per_second, self.targets = url, per_second, targets
+        self.rng = random.Random(seed)
+        self.noted = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self):
+        if self.per_second > 0:
+            self._thread = threading.Thread(target=self._note, name="change-noter", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _note(self) -> None:
+        import psycopg
+
+        from matchmaker.models import MatchingChange
+        interval = 1.0 / self.per_second
+        with psycopg.connect(_psycopg_url(self.url), autocommit=True) as conn:
+            next_at = time.monotonic() + interval
+            while not self._stop.wait(max(0.0, next_at - time.monotonic())):
+                kind = ("worker", "vacancy")[self.noted % 2]
+                low, high = self.targets[f"{kind}_ids"]
+                conn.execute(f"INSERT INTO {MatchingChange.__tablename__} (kind, object_id, at) "
+                             "VALUES (%s, %s, now())", (kind, self.rng.randint(low, high)))
+                self.noted += 1
+                next_at += interval
+
+
 # --- what to request ----------------------------------------------------------------------------------------
 
 @dataclass
@@ -175,7 +221,10 @@ with app.app_context():
             if t.name == "load-test" and api_tokens.is_live(t):
                 api_tokens.revoke(ent, t.id)
         token = api_tokens.create(ent, "load-test")[1]
-    print(json.dumps({"vacancies": mine, "trades": trades, "counties": counties, "token": token}))
+    from matchmaker.models import Worker
+    ranges = {"worker_ids": list(db.session.execute(select(func.min(Worker.id), func.max(Worker.id))).one()),
+              "vacancy_ids": list(db.session.execute(select(func.min(Vacancy.id), func.max(Vacancy.id))).one())}
+    print(json.dumps({"vacancies": mine, "trades": trades, "counties": counties, "token": token, **ranges}))
 """
     env = {**os.environ, "DATABASE_URL": url}
     proc = subprocess.run([sys.executable, "-c", code, "1" if api else "0"], cwd=ROOT, env=env,
@@ -576,7 +625,7 @@ def interpreter() -> dict:
 
 
 def run(url: str, n_workers: int, clients: int, duration: float, gunicorn_workers: int = 4,
-        timeout: float = 10.0, think_ms: int = 1000) -> dict:
+        timeout: float = 10.0, think_ms: int = 1000, changes_per_s: float = 0.0) -> dict:
     from matchmaker.services.demo import DEMO_PASSWORD
 
     started = time.perf_counter()
@@ -603,15 +652,20 @@ def run(url: str, n_workers: int, clients: int, duration: float, gunicorn_worker
             routes = routes_for(targets, cookies, api)
             warm_up(server.base, routes)
             _log(f"gunicorn ready and warm in {time.perf_counter() - t:.1f}s; driving {clients} clients "
-                 f"for {duration:g}s over {len(routes)} routes")
+                 f"for {duration:g}s over {len(routes)} routes"
+                 + (f", {changes_per_s:g} changes noted a second" if changes_per_s > 0 else ""))
             database = _database_name(url)
             before = cpu_sample(server.proc.pid, database)
-            results = drive(server.base, routes, clients, duration, timeout, workdir)
+            with ChangeNoter(url, changes_per_s, targets) as noter:
+                results = drive(server.base, routes, clients, duration, timeout, workdir)
+            changes = noter.noted
             cpu = cpu_used(before, cpu_sample(server.proc.pid, database), _pages(results))
             if think_ms > 0:
                 time.sleep(2)  # let gunicorn finish what wrk left queued, so the second run starts on a quiet server
                 before = cpu_sample(server.proc.pid, database)
-                users = drive_users(server.base, routes, clients, duration, timeout, think_ms)
+                with ChangeNoter(url, changes_per_s, targets, seed=DEMO_SEED + 1) as noter:
+                    users = drive_users(server.base, routes, clients, duration, timeout, think_ms)
+                users_changes = noter.noted
                 users_cpu = cpu_used(before, cpu_sample(server.proc.pid, database), _pages(users))
         except BaseException:
             log = (workdir / "gunicorn.log")
@@ -626,13 +680,14 @@ def run(url: str, n_workers: int, clients: int, duration: float, gunicorn_worker
            "duration_s": duration, "gunicorn_workers": gunicorn_workers, "client_tool": "wrk", "server": server.base,
            "python": python,
            "routes": results, "p95_max_ms": p95_max, "rps_total": rps_total,
-           "errors": sum(r["errors"] for r in results.values()), "notes": notes, "cpu": cpu}
+           "errors": sum(r["errors"] for r in results.values()), "notes": notes, "cpu": cpu,
+           "changes_per_s": changes_per_s, "changes_noted": changes}
     _log_cpu(cpu)
     if users is not None:
         p95_max, rps_total = _summarise(users, f"{clients} users, each reading a page for about {think_ms} ms "
                                                f"before the next:")
         out["users"] = {"think_ms": think_ms, "clients": clients, "routes": users, "p95_max_ms": p95_max,
-                        "rps_total": rps_total, "cpu": users_cpu}
+                        "rps_total": rps_total, "cpu": users_cpu, "changes_noted": users_changes}
         _log_cpu(users_cpu)
         out["errors"] += sum(r["errors"] for r in users.values())
     out["total_s"] = round(time.perf_counter() - started, 1)
@@ -652,11 +707,16 @@ def add_parser(sub) -> None:
     p.add_argument("--think-ms", type=int, default=1000,
                    help="a second run in which each client pauses this long (on average) between pages, as a "
                         "person reading them would; 0 skips it")
+    p.add_argument("--changes-per-s", type=float, default=0.0,
+                   help="changes noted a second during both runs, a worker and a vacancy in turn, as edits would; "
+                        "each makes every gunicorn worker forget what depends on it (default 0: no writes)")
 
 
 def main(args) -> dict:
+    if not 0 <= args.changes_per_s <= 100:
+        raise SystemExit("--changes-per-s: from 0 to 100")
     try:
         return run(args.database_url, args.workers, args.clients, args.duration, args.gunicorn_workers,
-                   args.timeout, max(0, args.think_ms))
+                   args.timeout, max(0, args.think_ms), args.changes_per_s)
     except KeyboardInterrupt:
         raise SystemExit("interrupted; gunicorn stopped") from None
