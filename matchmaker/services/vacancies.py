@@ -141,7 +141,7 @@ def page_of_open(query, page: int, per_page: int, filters_key: tuple, load=load_
         return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
     try:
-        total = matching.current().remember(("open vacancies", filters_key), count)
+        total = matching.current().remember(("open vacancies", filters_key), count, of_vacancies_only=True)
     except MatchingInputError:  # no index before `flask seed` loads the trades: nothing to remember by
         total = count()
     return ResultPage(items, page, per_page, total)

@@ -194,3 +194,142 @@ def test_what_was_worked_out_across_a_change_is_not_kept(world, crowd):
     assert state.remembered == {}  # not kept: it may come from the index before the change
     assert state.rank_workers(crowd.id, k=5) == first and len(state.remembered) == 1
     assert state.remember(("open vacancies", ()), lambda: state.forget() or 7) == 7 and state.remembered == {}
+
+
+# --- what a change forgets, and what it keeps ----------------------------------------------------------------
+
+def _stale(state) -> list:
+    """The remembered answers the index would now give otherwise (the search totals aside: they come from
+    the database, and the test above follows them)."""
+    stale = []
+    for key, value in state.remembered.items():
+        if key[0] == "explain":
+            fresh = state.index.explain_many([key[1]], [key[2]], statuses=key[3])[0]
+        elif key[0] in ("workers", "vacancies"):
+            rank = state.index.rank_workers if key[0] == "workers" else state.index.rank_vacancies
+            k, ids = value
+            fresh, value = (k, [int(i) for i in rank(key[1], k=k, **dict(key[2])).ids]), (k, ids.tolist())
+        elif key == ("of vacancies", ("open counties",)):
+            fresh = state.index.vacancy_counties(("open",))
+        else:
+            continue
+        if fresh != value:
+            stale.append(key)
+    return stale
+
+
+def _ask_everything(world, crowd):
+    """Fill what is remembered as pages would: candidates of every vacancy, vacancies for every worker, their
+    explanations, the counties with open vacancies."""
+    from matchmaker.models import Worker
+    state = matching.current()
+    vacancy_ids = list(db.session.scalars(select(Vacancy.id).where(Vacancy.status == "open")))
+    worker_ids = list(db.session.scalars(select(Worker.id)))
+    for v in vacancy_ids:
+        ranked = state.rank_workers(v, k=5)
+        state.explain_many(ranked, [v] * len(ranked))
+        state.rank_workers(v, k=50, counties=(world.a.county.code,))
+    for w in worker_ids:
+        ranked = state.rank_vacancies(w, k=10, statuses=("available", "nominated"))
+        state.explain_many([w] * len(ranked), ranked, statuses=("available", "nominated"))
+    matching.open_vacancy_counties()
+    assert not _stale(state)
+    return state
+
+
+@pytest.fixture
+def two_vacancies(world, crowd):
+    """The welding vacancy of A and a general-labour vacancy of B in B's county."""
+    labour = Vacancy(enterprise=world.b.enterprise, title="普工", site_county=world.b.county, longitude=116.1,
+                     latitude=23.3, headcount=3, wage_min=4000, wage_max=5000, status="open", age_max=55)
+    db.session.add(labour)
+    db.session.commit()
+    return crowd, labour
+
+
+def test_a_worker_change_forgets_what_depends_on_that_worker_and_keeps_the_rest(world, two_vacancies):
+    from matchmaker.models import WorkerSkill
+    welding, labour = two_vacancies
+    from matchmaker.models import Worker
+    state = _ask_everything(world, welding)
+    changed, other = db.session.scalar(select(Worker).where(Worker.name == "工11")), world.a.worker
+    kept = {key: value for key, value in state.remembered.items()
+            if key[0] == "vacancies" and key[1] != changed.id
+            or key[0] == "explain" and key[1] != changed.id or key[0] == "of vacancies"}
+    assert any(k[0] == "vacancies" and k[1] == other.id for k in kept)
+    assert changed.id not in state.rank_workers(welding.id, k=5)
+    db.session.add(WorkerSkill(worker=changed, trade=welding.trades[0].trade, level=5))  # now the best welder
+    changed.radius = "province"
+    matching.note_change("worker", changed.id)
+    db.session.commit()
+    state = matching.current()
+    assert not _stale(state)
+    assert all(state.remembered.get(key) is value for key, value in kept.items())  # kept, not worked out again
+    assert not [k for k in state.remembered if k[0] == "workers"]  # it may now enter any vacancy's top k
+    assert not [k for k in state.remembered if k[0] in ("vacancies", "explain") and k[1] == changed.id]
+    assert changed.id in state.rank_workers(welding.id, k=5)  # the ranking it entered was worked out again
+    _ask_everything(world, welding)
+
+
+def test_a_vacancy_change_forgets_what_depends_on_that_vacancy_and_keeps_the_rest(world, two_vacancies):
+    welding, labour = two_vacancies
+    state = _ask_everything(world, welding)
+    kept = {key: value for key, value in state.remembered.items()
+            if key[0] == "workers" and key[1] != labour.id or key[0] == "explain" and key[2] != labour.id}
+    assert any(k[0] == "workers" and k[1] == welding.id for k in kept)
+    labour.site_county, labour.longitude, labour.latitude = world.a.county, 115.05, 24.02  # moves near village A
+    labour.housing = True
+    matching.note_change("vacancy", labour.id)
+    db.session.commit()
+    state = matching.current()
+    assert not _stale(state)
+    assert all(state.remembered.get(key) is value for key, value in kept.items())
+    assert not [k for k in state.remembered if k[0] in ("vacancies", "of vacancies")]  # it may enter any list
+    assert not [k for k in state.remembered if k[0] == "workers" and k[1] == labour.id]
+    _ask_everything(world, welding)
+
+
+def test_a_context_change_forgets_everything(world, two_vacancies):
+    welding, _labour = two_vacancies
+    state = _ask_everything(world, welding)
+    assert state.remembered
+    matching.note_change("context")
+    db.session.commit()
+    assert matching.current().remembered == {}
+
+
+def test_remembered_answers_stay_true_through_a_run_of_changes(world, two_vacancies):
+    """Workers and vacancies change one after another, and two at once; after each, everything still remembered
+    is what the index answers, and what was forgotten is asked again."""
+    from matchmaker.models import Worker, WorkerSkill
+    welding, labour = two_vacancies
+    trade = welding.trades[0].trade
+    workers = list(db.session.scalars(select(Worker).where(Worker.name.like("工%")).order_by(Worker.id)))
+
+    def worker_gets_skill(i):
+        db.session.add(WorkerSkill(worker=workers[i], trade=trade, level=1 + i % 5))
+        matching.note_change("worker", workers[i].id)
+
+    def worker_stops(i):
+        workers[i].status = "employed"
+        matching.note_change("worker", workers[i].id)
+
+    def vacancy_wants(v, level):
+        if v.trades:
+            v.trades[0].min_level = level
+        v.housing = not v.housing  # a wider radius to come from
+        matching.note_change("vacancy", v.id)
+
+    def vacancy_closes(v):
+        v.status = "closed"
+        matching.note_change("vacancy", v.id)
+
+    steps = [lambda: worker_gets_skill(3), lambda: vacancy_wants(welding, 4), lambda: worker_stops(0),
+             lambda: (worker_gets_skill(5), vacancy_wants(labour, 1)), lambda: vacancy_closes(labour),
+             lambda: (worker_gets_skill(7), worker_stops(3))]
+    for step in steps:
+        _ask_everything(world, welding)
+        step()
+        db.session.commit()
+        assert _stale(matching.current()) == []
+    _ask_everything(world, welding)
