@@ -42,9 +42,10 @@ def test_the_load_command_prints_figures_for_every_route_without_errors():
     assert result["python"]["executable"] == os.path.realpath(sys.executable)
     if sys.platform.startswith("linux"):
         assert isinstance(result["python"]["libpython_shared"], bool)
-    # writes during both runs: about 5 changes a second noted, each taken in by every gunicorn worker
-    assert result["changes_per_s"] == 5 and 5 <= result["changes_noted"] <= 11
-    assert 5 <= result["users"]["changes_noted"] <= 11
+    # writes during both runs: 5 changes a second noted for as long as each runs (2 s, and what wrk takes to start
+    # and to stop), each taken in by every gunicorn worker
+    assert result["changes_per_s"] == 5 and 5 <= result["changes_noted"] <= 5 * (2 + 10)
+    assert 5 <= result["users"]["changes_noted"] <= 5 * (2 + 10)
     routes = result["routes"]
     expected = {"enterprise.candidates", "seeker.recommended", "seeker.home (vacancy search)", "static (baseline)"}
     if not result["notes"]:  # the API route is measured whenever /api/v1 exists

@@ -155,6 +155,7 @@ class ChangeNoter:
         self.url, self.per_second, self.targets = url, per_second, targets
         self.rng = random.Random(seed)
         self.noted = 0
+        self.failure: BaseException | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -168,8 +169,16 @@ class ChangeNoter:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        if self.failure is not None and exc[0] is None:  # a run whose writes failed says so, not fewer figures
+            raise SystemExit(f"noting changes failed: {self.failure!r}")
 
     def _note(self) -> None:
+        try:
+            self._note_until_stopped()
+        except Exception as e:  # noqa: BLE001 — reported by __exit__, on the run's thread
+            self.failure = e
+
+    def _note_until_stopped(self) -> None:
         import psycopg
 
         from matchmaker.models import MatchingChange

@@ -67,6 +67,9 @@ class _State:
     # threaded server) is not kept, as it may come from the index before the change.
     generation: int = 0
     checked_in: object | None = None  # the session transaction that last read the change log (see current)
+    # Held while `remembered` is stored into or forgotten: on a threaded server one thread may keep an answer while
+    # another walks the dict to forget (a dict changed during the walk raises) or between a check and a store.
+    _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def rank_workers(self, vacancy_id: int, k: int, **filters) -> list[int]:
         """The ids of `MatchIndex.rank_workers`, best first."""
@@ -115,8 +118,9 @@ class _State:
 
     def forget(self) -> None:
         """Empty what is remembered: the index has taken in a change to the context (or the date turned)."""
-        self.remembered.clear()
-        self.generation += 1
+        with self._memo_lock:
+            self.generation += 1
+            self.remembered = {}
 
     def forget_records(self, workers: set[int], vacancies: set[int]) -> None:
         """Forget what depends on these changed records and keep the rest, which is still what the index would
@@ -132,16 +136,17 @@ class _State:
             if kind == _WORKERS_RANKED:
                 return bool(workers) or key[1] in vacancies
             return kind != _OF_VACANCIES or bool(vacancies)
-        # A new dict, not one emptied in place: a reader on another thread sees the old one or the new one whole.
-        self.remembered = {key: value for key, value in self.remembered.items() if not depends(key)}
-        self.generation += 1
+        with self._memo_lock:  # a new dict, not one emptied in place: a reader sees the old or the new one whole
+            self.generation += 1
+            self.remembered = {key: value for key, value in self.remembered.items() if not depends(key)}
 
     def _remember(self, key, value, generation: int):
         """Keep ``value``, worked out at ``generation``, unless a change came in meanwhile; returns it anyway."""
-        if generation == self.generation:
-            if len(self.remembered) >= REMEMBERED_MAX:
-                self.remembered.clear()
-            self.remembered[key] = value
+        with self._memo_lock:
+            if generation == self.generation:
+                if len(self.remembered) >= REMEMBERED_MAX:
+                    self.remembered = {}
+                self.remembered[key] = value
         return value
 
 

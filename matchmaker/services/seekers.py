@@ -236,7 +236,7 @@ def search_ranked(actor: User, filters: VacancyFilters, page: int, per_page: int
     else:  # the engine has applied every filter (and ranks open vacancies only): no query of 200 ids
         ordered = ids
     shown = ordered[(page - 1) * per_page: page * per_page]
-    rows = {v.id: v for v in vacancies.load_listed(vacancies.LISTED_OPEN_BY_IDS, {"ids": shown})}
+    rows = {v.id: v for v in vacancies.load_listed(vacancies.LISTED_OPEN_BY_IDS, {"ids": shown})} if shown else {}
     shown = [i for i in shown if i in rows]
     explanations = state.explain_many([actor.worker_id] * len(shown), shown, statuses=BROWSING_STATUSES)
     items = [RankedVacancy(rows[i], explanation) for i, explanation in zip(shown, explanations)]

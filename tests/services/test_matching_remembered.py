@@ -1,4 +1,5 @@
 """What the index answered is remembered while the index stays as it is, and only then."""
+import sys
 from datetime import date
 
 import pytest
@@ -333,3 +334,51 @@ def test_remembered_answers_stay_true_through_a_run_of_changes(world, two_vacanc
         db.session.commit()
         assert _stale(matching.current()) == []
     _ask_everything(world, welding)
+
+
+def test_what_was_worked_out_across_a_record_change_is_not_kept(world, crowd):
+    state = matching.current()
+
+    def ranked_while_another_thread_applies_a_change(*args, **kwargs):
+        state.forget_records({world.b.worker.id}, set())  # as _apply does for a worker's change, meanwhile
+        return rank(*args, **kwargs)
+    rank = state.index.rank_workers
+    state.index.rank_workers = ranked_while_another_thread_applies_a_change
+    try:
+        state.rank_workers(crowd.id, k=5)
+    finally:
+        del state.index.rank_workers
+    assert state.remembered == {}  # not kept: it may come from the index before the change
+
+
+def test_threads_keeping_answers_while_another_forgets_neither_fail_nor_keep_a_stale_one(world, crowd):
+    """On a threaded server, pages keep answers while a thread applying changes walks what is remembered."""
+    import threading
+    state = matching.current()
+    stop, errors = threading.Event(), []
+
+    def keep_answers(offset):
+        try:
+            n = 0
+            while not stop.is_set():
+                n += 1
+                state._remember(("explain", 10_000 + offset, n, ()), n, state.generation)
+        except Exception as e:  # noqa: BLE001 — what the test is about
+            errors.append(e)
+    threads = [threading.Thread(target=keep_answers, args=(i * 1_000_000,)) for i in range(2)]
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often, so that one walks the dict while another stores
+    for t in threads:
+        t.start()
+    try:
+        for i in range(300):
+            state.forget_records({10_000 + (i % 2) * 1_000_000}, set())
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+        sys.setswitchinterval(switch_interval)
+    assert errors == []
+    generation = state.generation
+    state._remember(("explain", 1, 1, ()), "old", generation - 1)  # worked out before the last forgetting
+    assert ("explain", 1, 1, ()) not in state.remembered
