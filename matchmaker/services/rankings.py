@@ -64,6 +64,7 @@ class CandidateList(Pager):
     rows: list[RankedCandidate] = field(default_factory=list)
     offset: int = 0  # rank of the first row, from 0
     has_more: bool = False  # the ranking goes on past these rows
+    requires_trades: bool = False  # the vacancy names trades, so a minimum skill level can filter its candidates
     per_page: int = 50
     pages = None  # a ranking's length is not known without ranking it all: the pager shows no total
 
@@ -94,10 +95,12 @@ def candidates_for(actor: User, vacancy_id: int, filters: CandidateFilters, k: i
         raise DomainError(_("距离应在 1 到 5000 公里之间。"), "max_km")
     if filters.min_level is not None and not 1 <= filters.min_level <= 5:
         raise DomainError(_("技能等级应为 1 到 5 级。"), "min_level")
-    if offset >= RANK_DEPTH_MAX:  # past the deepest page: nothing, as past the last
-        return CandidateList(vacancy=vacancy, offset=offset, per_page=k)
-    per_page, k = k, min(k, RANK_DEPTH_MAX - offset)
     state = matching.current()
+    # From the index, which holds the vacancy's trades: loading them for the filters cost a tenth of the page.
+    requires_trades = bool(state.index.vacancy_record(vacancy.id).required)
+    if offset >= RANK_DEPTH_MAX:  # past the deepest page: nothing, as past the last
+        return CandidateList(vacancy=vacancy, offset=offset, per_page=k, requires_trades=requires_trades)
+    per_page, k = k, min(k, RANK_DEPTH_MAX - offset)
     ranked = state.rank_workers(
         vacancy.id, k=offset + k + 1, counties=(filters.county,) if filters.county else None,
         zones=(filters.zone,) if filters.zone else None, max_km=filters.max_km, paired_only=filters.paired_only,
@@ -111,7 +114,8 @@ def candidates_for(actor: User, vacancy_id: int, filters: CandidateFilters, k: i
     rows = [RankedCandidate(workers[i], age_on(workers[i].birth_date, today),
                             regions.home_place(workers[i].home_region_id), explanation)
             for i, explanation in zip(ids, explanations)]
-    return CandidateList(vacancy=vacancy, rows=rows, offset=offset, has_more=has_more, per_page=per_page)
+    return CandidateList(vacancy=vacancy, rows=rows, offset=offset, has_more=has_more, per_page=per_page,
+                         requires_trades=requires_trades)
 
 
 def vacancies_for(actor: User, k: int = 20) -> list[RankedVacancy]:

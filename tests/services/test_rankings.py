@@ -159,3 +159,21 @@ def test_the_candidates_page_pages_and_keeps_its_filters(world, crowd, login, mo
     assert last.count('class="card candidate"') == 1 and "下一页" not in last
     odd = c.get(f"/enterprise/vacancies/{vacancy_id}/candidates?page=-3&min_level=x")
     assert odd.status_code == 200 and "第 1 页" in odd.get_data(as_text=True)
+
+
+def test_the_minimum_skill_level_is_offered_only_for_a_vacancy_that_names_trades(world, welding, login):
+    labour = Vacancy(enterprise=world.a.enterprise, title="普工", site_county=world.a.county, longitude=115.05,
+                     latitude=24.02, headcount=2, wage_min=4000, wage_max=5000, status="open", age_max=55)
+    db.session.add(labour)
+    db.session.commit()
+    c = login(world.a.employer)
+    for vacancy, offered in ((welding, True), (labour, False)):
+        for page in (1, 99):  # past the deepest page too
+            html = c.get(f"/enterprise/vacancies/{vacancy.id}/candidates?page={page}").get_data(as_text=True)
+            assert ('name="min_level"' in html) is offered, (vacancy.title, page)
+    # The trades the vacancy names come from the index, kept up to date with the vacancy.
+    labour.trades.append(VacancyTrade(trade=welding.trades[0].trade, min_level=1))
+    matching.note_change("vacancy", labour.id)
+    db.session.commit()
+    assert rankings.candidates_for(world.a.employer, labour.id, rankings.CandidateFilters()).requires_trades
+    assert 'name="min_level"' in c.get(f"/enterprise/vacancies/{labour.id}/candidates").get_data(as_text=True)
