@@ -17,6 +17,7 @@ from matchmaker.matching.errors import UnknownRecord
 from matchmaker.models import JobInvitation, User, Vacancy, Worker
 from matchmaker.orm import utcnow
 from matchmaker.services import audit, matching, notifications, referrals
+from matchmaker.services import rows as plain
 from matchmaker.services.errors import DomainError, Forbidden, refused_on_conflict
 from matchmaker.services.permissions import load_for
 
@@ -149,7 +150,7 @@ def statuses_for(actor: User, vacancy: Vacancy, worker_ids: list[int]) -> dict[i
     """worker id → invitation status, for the enterprise's candidates page (the actor has loaded the vacancy)."""
     if not worker_ids or actor.role != "enterprise" or vacancy.enterprise_id != actor.enterprise_id:
         return {}
-    return dict(db.session.execute(_STATUSES, {"vacancy_id": vacancy.id, "worker_ids": worker_ids}).all())
+    return dict(plain.rows(_STATUSES, {"vacancy_id": vacancy.id, "worker_ids": worker_ids}))
 
 
 def sent_by(actor: User, limit: int = 1000) -> list[JobInvitation]:

@@ -29,6 +29,7 @@ from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES
 from matchmaker.models.changes import CHANGE_KINDS
 from matchmaker.orm import utcnow
 from matchmaker.read_only import only_read
+from matchmaker.services import rows as plain
 
 _lock = threading.RLock()
 
@@ -457,7 +458,7 @@ def current() -> _State:
             unread = _CHANGES.where(or_(MatchingChange.id > _state.seen, MatchingChange.id.in_(list(_state.gaps))))
             changes = [tuple(c) for c in db.session.execute(unread.order_by(MatchingChange.id)).all()]
         else:
-            changes = [tuple(c) for c in db.session.execute(_CHANGES_SINCE, {"seen": _state.seen}).all()]
+            changes = [tuple(c) for c in plain.rows(_CHANGES_SINCE, {"seen": _state.seen})]
         newer = [c[0] for c in changes if c[0] > _state.seen]
         if newer and newer[0] > _state.seen + 1 and _pruned_since(_state.seen):
             _state = _build()  # changes this process never saw were pruned: rebuild rather than miss them

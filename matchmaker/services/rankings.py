@@ -16,6 +16,7 @@ from matchmaker.matching.errors import UnknownRecord
 from matchmaker.models import User, Vacancy, Worker
 from matchmaker.models.workers import BROWSING_STATUSES
 from matchmaker.services import matching, regions, vacancies
+from matchmaker.services import rows as plain
 from matchmaker.services.errors import DomainError
 from matchmaker.services.paging import Pager
 from matchmaker.services.permissions import load_for
@@ -107,7 +108,7 @@ def candidates_for(actor: User, vacancy_id: int, filters: CandidateFilters, k: i
         min_level=filters.min_level)
     has_more = len(ranked) > offset + k and offset + k < RANK_DEPTH_MAX
     ids = ranked[offset:offset + k]
-    workers = {row[0]: CandidateWorker(*row) for row in db.session.execute(_WORKERS, {"ids": ids})}
+    workers = {row[0]: CandidateWorker(*row) for row in plain.rows(_WORKERS, {"ids": ids})}
     today = date.today()
     ids = [i for i in ids if i in workers]
     explanations = state.explain_many(ids, [vacancy.id] * len(ids))

@@ -19,6 +19,7 @@ from matchmaker.models import Referral, Region, Trade, User, Vacancy, VacancyTra
 from matchmaker.models.referrals import ACTIVE_REFERRAL_STATUSES
 from matchmaker.models.workers import BROWSING_STATUSES, RADII
 from matchmaker.services import audit, ledger_links, matching, regions, vacancies, workers
+from matchmaker.services import rows as plain
 from matchmaker.services.errors import DomainError, Forbidden, refused_on_conflict
 from matchmaker.services.paging import ResultPage
 from matchmaker.services.permissions import load_for
@@ -48,7 +49,7 @@ def home_place(actor: User) -> regions.HomePlace | None:
     _seeker(actor)
     if actor.worker_id is None:
         return None
-    region_id = db.session.scalar(_HOME_REGION, {"worker_id": actor.worker_id})
+    region_id = plain.value(_HOME_REGION, {"worker_id": actor.worker_id})
     return regions.home_place(region_id) if region_id is not None else None
 
 

@@ -20,6 +20,7 @@ from matchmaker.models import Enterprise, Park, Region, Trade, User, Vacancy, Va
 from matchmaker.models.vacancies import VACANCY_TRAINING
 from matchmaker.orm import utcnow
 from matchmaker.services import audit, matching, notifications, referrals, regions
+from matchmaker.services import rows as plain
 from matchmaker.services.errors import DomainError, refused_on_conflict
 from matchmaker.services.paging import ResultPage
 from matchmaker.services.permissions import load_for, require
@@ -114,12 +115,12 @@ LISTED_OPEN_BY_IDS = LISTED.where(Vacancy.id.in_(bindparam("ids", expanding=True
 
 def load_listed(query, params: dict | None = None) -> list[ListedVacancy]:
     """Run a query built on LISTED: its rows, in its order, each with its trades (one more statement)."""
-    rows = db.session.execute(query, params).all()
+    found = plain.rows(query, params)
     trades: dict[int, list[tuple[str, int]]] = {}
-    if rows:
-        for vacancy_id, name, min_level in db.session.execute(_LISTED_TRADES, {"ids": [r[0] for r in rows]}):
+    if found:
+        for vacancy_id, name, min_level in plain.rows(_LISTED_TRADES, {"ids": [r[0] for r in found]}):
             trades.setdefault(vacancy_id, []).append((name, min_level))
-    return [ListedVacancy(*row, trades=tuple(trades.get(row[0], ()))) for row in rows]
+    return [ListedVacancy(*row, trades=tuple(trades.get(row[0], ()))) for row in found]
 
 
 def open_vacancies_page(page: int, per_page: int = 20) -> ResultPage:
